@@ -1,0 +1,115 @@
+import { awscdk, javascript } from 'projen';
+
+// The peer floor is the oldest aws-cdk-lib that cdk-nag 3 accepts as a peer, because the
+// library's cdk-nag acknowledgements use the core `Validations` API that cdk-nag 3 reads.
+// The development version is pinned to a current release so builds are repeatable.
+const CDK_PEER_FLOOR = '2.257.0';
+const CDK_DEV_VERSION = '2.278.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-postiz',
+  description:
+    'AWS CDK constructs that deploy Postiz, the open-source social media scheduler, as a production platform on AWS.',
+  author: 'cdk-postiz developers',
+  authorAddress: 'maintainers@cdk-postiz.dev',
+  repositoryUrl: 'https://github.com/cdk-postiz/cdk-postiz.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'awscdk', 'postiz', 'ecs', 'aurora', 'cloudfront', 'social-media'],
+  stability: 'experimental',
+
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+
+  cdkVersion: CDK_PEER_FLOOR,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  tsconfigDevFile: 'tsconfig.dev.json',
+
+  publishToPypi: {
+    distName: 'cdk-postiz',
+    module: 'cdk_postiz',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkpostiz',
+    mavenGroupId: 'io.github.cdkpostiz',
+    mavenArtifactId: 'cdk-postiz',
+  },
+
+  // Build and test against a pinned current release rather than the peer floor.
+  peerDependencyOptions: { pinnedDevDependency: false },
+  devDeps: [
+    `aws-cdk-lib@${CDK_DEV_VERSION}`,
+    'constructs@10.8.1',
+    'cdk-nag@3.0.2',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    '@aws-cdk/integ-runner@2.197.10',
+    '@aws-sdk/client-rds-data@^3',
+    '@aws-sdk/client-secrets-manager@^3',
+    '@types/aws-lambda@^8',
+    'pg@^8',
+    '@types/pg@^8',
+  ],
+
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    bundlingOptions: {
+      // The Node.js 22 runtime ships AWS SDK for JavaScript v3.
+      externals: ['@aws-sdk/*'],
+      sourcemap: false,
+    },
+  },
+  integrationTestAutoDiscover: false,
+
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    passWithNoTests: false,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // Synthesizing whole platforms is CPU bound; two workers match a small CI machine.
+      maxWorkers: 2,
+    },
+  },
+
+  github: false,
+  gitignore: [
+    '/cdk.out/',
+    '/integ/cdk-integ.out.*/',
+    '/integ/**/cdk-integ.out.*/',
+    '/.venv/',
+    '/.tools/',
+    '*.snapshot/**/*.metadata.json',
+  ],
+  npmIgnoreOptions: {
+    ignorePatterns: ['/integ/', '/scripts/', '/.ci/', '/.venv/', '/cdk.out/', 'requirements-dev.txt'],
+  },
+});
+
+// Run every check the README promises in one place: unit tests, eslint, the integ-runner
+// snapshot check and the template linters over the synthesized example app.
+const integSnapshot = project.addTask('integ:snapshot', {
+  description: 'Synthesize every integration test and compare it with its committed snapshot',
+  exec: 'bash scripts/integ-snapshot.sh',
+});
+project.addTask('integ:update', {
+  description: 'Rewrite the integration snapshots after an intended change (no deployment)',
+  exec: 'bash scripts/integ-snapshot.sh --update',
+});
+const lintTemplates = project.addTask('lint:templates', {
+  description: 'Run cfn-lint and checkov over the synthesized example templates',
+  exec: 'bash scripts/lint-templates.sh',
+});
+project.addTask('example', {
+  description: 'Synthesize the example platform into cdk.out and print a summary',
+  exec: 'ts-node --project tsconfig.dev.json --transpile-only scripts/example.ts',
+});
+project.testTask.spawn(integSnapshot);
+project.testTask.spawn(lintTemplates);
+
+// Package npm, PyPI and Maven artifacts on every build, including in CI, so a broken
+// Python or Java binding fails the build instead of the release.
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package-all')!);
+
+project.synth();
