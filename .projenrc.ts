@@ -2,9 +2,10 @@ import { awscdk, javascript } from 'projen';
 
 // The peer floor is the oldest aws-cdk-lib that cdk-nag 3 accepts as a peer, because the
 // library's cdk-nag acknowledgements use the core `Validations` API that cdk-nag 3 reads.
-// The development version is pinned to a current release so builds are repeatable.
+// The build pins the development copy to the same version: it is also the newest release
+// whose cloud assembly (schema 53) the newest integ-runner (2.197.x) can read, and it
+// proves that the floor really works.
 const CDK_PEER_FLOOR = '2.257.0';
-const CDK_DEV_VERSION = '2.278.0';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-postiz',
@@ -37,11 +38,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     mavenArtifactId: 'cdk-postiz',
   },
 
-  // Build and test against a pinned current release rather than the peer floor.
-  peerDependencyOptions: { pinnedDevDependency: false },
   devDeps: [
-    `aws-cdk-lib@${CDK_DEV_VERSION}`,
-    'constructs@10.8.1',
     'cdk-nag@3.0.2',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     '@aws-cdk/integ-runner@2.197.10',
@@ -53,9 +50,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 
   lambdaOptions: {
-    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
     bundlingOptions: {
-      // The Node.js 22 runtime ships AWS SDK for JavaScript v3.
+      // The Node.js 24 runtime ships AWS SDK for JavaScript v3.
       externals: ['@aws-sdk/*'],
       sourcemap: false,
     },
@@ -72,6 +69,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'integ', 'scripts', 'projenrc', '.projenrc.ts'],
+    // Test, integration and script files belong to tsconfig.dev.json, which the
+    // project service would not find by name.
+    projectService: false,
+    tsconfigPath: './tsconfig.dev.json',
+  },
+
   github: false,
   gitignore: [
     '/cdk.out/',
@@ -79,12 +85,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '/integ/**/cdk-integ.out.*/',
     '/.venv/',
     '/.tools/',
-    '*.snapshot/**/*.metadata.json',
   ],
   npmIgnoreOptions: {
     ignorePatterns: ['/integ/', '/scripts/', '/.ci/', '/.venv/', '/cdk.out/', 'requirements-dev.txt'],
   },
 });
+
+project.tsconfigDev.addInclude('.projenrc.ts');
+for (const generated of ['lib', 'dist', 'cdk.out', 'assets', '.venv', 'integ/**/*.snapshot', 'integ/**/cdk-integ.out.*']) {
+  project.tsconfigDev.addExclude(generated);
+}
 
 // Run every check the README promises in one place: unit tests, eslint, the integ-runner
 // snapshot check and the template linters over the synthesized example app.

@@ -52,16 +52,10 @@ export function createEncryptedLogGroup(
   id: string,
   props: { key: kms.IKey; retention: logs.RetentionDays; removalPolicy: RemovalPolicy; logGroupName?: string },
 ): logs.LogGroup {
-  const logGroup = new logs.LogGroup(scope, id, {
+  return new logs.LogGroup(scope, id, {
     encryptionKey: props.key,
     retention: props.retention,
     removalPolicy: props.removalPolicy,
     logGroupName: props.logGroupName,
   });
-  // The key policy statement must exist before CloudWatch Logs validates the key.
-  const keyResource = props.key.node.defaultChild;
-  if (keyResource) {
-    logGroup.node.addDependency(keyResource);
-  }
-  return logGroup;
 }

@@ -1,8 +1,9 @@
-import { Token } from 'aws-cdk-lib';
+import { Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { skipCheckovForCdkHelpers } from '../common/checkov';
 import { allowLogsToUseKey, createEncryptedLogGroup, createTierKey } from '../common/encryption';
 import { DeploymentProfile, profileDefaults } from '../profile';
 
@@ -172,6 +173,7 @@ export class PostizNetwork extends Construct {
       },
     });
     this.vpc = vpc;
+    skipCheckovForCdkHelpers(this);
 
     const key = props.encryptionKey ?? createTierKey(this, 'Key', 'cdk-postiz network tier: flow logs', defaults.retainedRemovalPolicy);
     if (!props.encryptionKey) {
@@ -251,14 +253,44 @@ function addInterfaceEndpoints(scope: Construct, vpc: ec2.IVpc, subnets: ec2.Sub
     Logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
     SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
   };
+  const clients = endpointClients(vpc, subnets);
   for (const [name, service] of Object.entries(services)) {
-    new ec2.InterfaceVpcEndpoint(scope, `${name}Endpoint`, {
+    const endpoint = new ec2.InterfaceVpcEndpoint(scope, `${name}Endpoint`, {
       vpc,
       service,
       subnets,
       privateDnsEnabled: true,
-      // Endpoints accept HTTPS from inside the VPC only.
-      open: true,
+      open: false,
     });
+    for (const client of clients) {
+      endpoint.connections.allowFrom(client, ec2.Port.tcp(443), 'HTTPS from the application subnets');
+    }
+    if (clients.some((client) => Token.isUnresolved(client.uniqueId))) {
+      // cdk-nag cannot read a CIDR that CloudFormation resolves, and reports an error.
+      Validations.of(endpoint).acknowledge({
+        id: 'AwsSolutions-EC23',
+        reason: 'The endpoint accepts HTTPS only from the CIDR of the VPC it serves.',
+      });
+    }
+  }
+}
+
+/**
+ * Returns the peers allowed to reach the interface endpoints: the application subnets,
+ * or the whole VPC when an imported VPC does not tell its subnets' CIDRs.
+ */
+function endpointClients(vpc: ec2.IVpc, subnets: ec2.SubnetSelection): ec2.IPeer[] {
+  try {
+    return vpc.selectSubnets(subnets).subnets.map((subnet) => ec2.Peer.ipv4(subnet.ipv4CidrBlock));
+  } catch {
+    // Imported subnets without a CIDR throw on ipv4CidrBlock.
+  }
+  try {
+    return [ec2.Peer.ipv4(vpc.vpcCidrBlock)];
+  } catch {
+    throw new Error(
+      'interfaceEndpoints is true, but the CIDRs of the given VPC and its subnets are unknown. ' +
+      'Import the VPC with vpcCidrBlock (or subnets with ipv4CidrBlock), or set interfaceEndpoints to false.',
+    );
   }
 }

@@ -66,6 +66,16 @@ describe('PostizNetwork production defaults', () => {
     });
   });
 
+  test('endpoints accept HTTPS from the application subnets only', () => {
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroup'))
+      .filter((group) => /Endpoint/.test(JSON.stringify(group.Properties.GroupDescription)))
+      .map((group) => group.Properties.SecurityGroupIngress.map((rule: { CidrIp: string; FromPort: number }) => `${rule.CidrIp}:${rule.FromPort}`));
+    expect(ingress).toHaveLength(4);
+    for (const rules of ingress) {
+      expect(rules).toEqual(['10.80.16.0/20:443', '10.80.32.0/20:443', '10.80.48.0/20:443']);
+    }
+  });
+
   test.each(INTERFACE_SERVICES)('adds the %s interface endpoint', (service) => {
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
       VpcEndpointType: 'Interface',
@@ -234,6 +244,33 @@ describe('PostizNetwork with an existing VPC', () => {
     const { stack, vpc } = existingVpc(FULL, 1);
     expect(() => new PostizNetwork(stack, 'Network', { vpc, profile: DeploymentProfile.DEVELOPMENT }))
       .toThrow(/dataSubnets selects subnets in 1 availability zone\(s\)/);
+  });
+
+  test('endpoints of an imported VPC accept HTTPS from its CIDR', () => {
+    const stack = newStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
+      vpcId: 'vpc-0123456789abcdef0',
+      vpcCidrBlock: '10.9.0.0/16',
+      availabilityZones: ['us-east-1a', 'us-east-1b'],
+      privateSubnetIds: ['subnet-0a', 'subnet-0b'],
+      isolatedSubnetIds: ['subnet-1a', 'subnet-1b'],
+    });
+    new PostizNetwork(stack, 'Network', { vpc, interfaceEndpoints: true });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: [Match.objectLike({ CidrIp: '10.9.0.0/16', FromPort: 443, ToPort: 443 })],
+    });
+  });
+
+  test('rejects endpoints when the imported VPC has no known CIDR', () => {
+    const stack = newStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
+      vpcId: 'vpc-0123456789abcdef0',
+      availabilityZones: ['us-east-1a', 'us-east-1b'],
+      privateSubnetIds: ['subnet-0a', 'subnet-0b'],
+      isolatedSubnetIds: ['subnet-1a', 'subnet-1b'],
+    });
+    expect(() => new PostizNetwork(stack, 'Network', { vpc, interfaceEndpoints: true }))
+      .toThrow(/interfaceEndpoints is true, but the CIDRs of the given VPC and its subnets are unknown. Import the VPC with vpcCidrBlock/);
   });
 
   test('rejects new-VPC options', () => {

@@ -1,4 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 
 /** Zones of the test stacks' region, named so the VPC can span three without lookups. */
@@ -18,5 +19,18 @@ export function exampleZone(stack: Stack): route53.IHostedZone {
   return route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
     hostedZoneId: 'Z0123456789EXAMPLE',
     zoneName: 'example.com',
+  });
+}
+
+/** Creates a VPC with public, private and isolated subnets, as an existing VPC would have. */
+export function newVpc(stack: Stack, maxAzs = 3, id = 'Vpc'): ec2.Vpc {
+  return new ec2.Vpc(stack, id, {
+    maxAzs,
+    natGateways: 1,
+    subnetConfiguration: [
+      { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      { name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
   });
 }

@@ -1,0 +1,31 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { DeploymentProfile, PostizPlatform } from '../src';
+
+/**
+ * The example platform: production profile in us-east-1, served at
+ * social.example.com from the example.com hosted zone.
+ */
+export function buildExampleStack(app: App): Stack {
+  const stack = new Stack(app, 'PostizExample', {
+    // No account: the template stays the same for every deployer, and the zones are named.
+    env: { region: 'us-east-1' },
+    description: 'cdk-postiz example platform (production profile)',
+  });
+
+  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+    hostedZoneId: 'Z0123456789EXAMPLE',
+    zoneName: 'example.com',
+  });
+
+  new PostizPlatform(stack, 'Postiz', {
+    domainName: 'social.example.com',
+    hostedZone,
+    profile: DeploymentProfile.PRODUCTION,
+    network: {
+      availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+    },
+  });
+
+  return stack;
+}

@@ -1,0 +1,124 @@
+import { Token } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import { PostizData, PostizDataOptions } from './data/postiz-data';
+import { PostizNetwork, PostizNetworkOptions } from './network/postiz-network';
+import { DeploymentProfile } from './profile';
+
+/**
+ * Properties of `PostizPlatform`.
+ */
+export interface PostizPlatformProps {
+  /**
+   * The host name users open Postiz at, such as `social.example.com`.
+   *
+   * Postiz sets its cookies on the registrable domain of this name, so it must be a
+   * custom domain: `cloudfront.net` and load balancer names cannot hold cookies.
+   */
+  readonly domainName: string;
+
+  /**
+   * The Route 53 public hosted zone that `domainName` belongs to; DNS records and
+   * certificate validation records are created in it.
+   */
+  readonly hostedZone: route53.IHostedZone;
+
+  /**
+   * Deployment profile that sets the defaults of every tier.
+   *
+   * @default DeploymentProfile.PRODUCTION
+   */
+  readonly profile?: DeploymentProfile;
+
+  /**
+   * Settings of the network tier, or an existing VPC.
+   *
+   * @default - a new VPC with the profile's defaults
+   */
+  readonly network?: PostizNetworkOptions;
+
+  /**
+   * Settings of the data tier, or existing data stores.
+   *
+   * @default - new data stores with the profile's defaults
+   */
+  readonly data?: PostizDataOptions;
+}
+
+/**
+ * Postiz on AWS: a VPC, Aurora PostgreSQL, Valkey and EFS, composed from the tier
+ * constructs of this library with one deployment profile.
+ */
+export class PostizPlatform extends Construct {
+  /** The network tier. */
+  public readonly network: PostizNetwork;
+
+  /** The data tier. */
+  public readonly data: PostizData;
+
+  /** The host name Postiz is served at. */
+  public readonly domainName: string;
+
+  /** The deployment profile in force. */
+  public readonly profile: DeploymentProfile;
+
+  constructor(scope: Construct, id: string, props: PostizPlatformProps) {
+    super(scope, id);
+    validateDomainName(props.domainName, props.hostedZone);
+    this.domainName = props.domainName;
+    this.profile = props.profile ?? DeploymentProfile.PRODUCTION;
+
+    this.network = new PostizNetwork(this, 'Network', {
+      ...props.network,
+      profile: this.profile,
+    });
+
+    this.data = new PostizData(this, 'Data', {
+      ...props.data,
+      vpc: this.network.vpc,
+      dataSubnets: this.network.dataSubnets,
+      appSubnets: this.network.appSubnets,
+      profile: this.profile,
+    });
+  }
+}
+
+const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+const SHARED_SUFFIXES = ['cloudfront.net', 'amazonaws.com', 'awsapprunner.com', 'on.aws'];
+
+/**
+ * Rejects host names that cannot carry Postiz's cookies or do not belong to the zone.
+ */
+function validateDomainName(domainName: string, hostedZone: route53.IHostedZone): void {
+  if (Token.isUnresolved(domainName)) {
+    throw new Error(
+      'domainName is a token, but it must be known at synth to configure Postiz\'s URLs and cookies. ' +
+      'Pass a literal host name such as social.example.com.',
+    );
+  }
+  const labels = domainName.split('.');
+  if (domainName !== domainName.toLowerCase() || domainName.endsWith('.') || labels.length < 2 ||
+    !labels.every((label) => HOST_LABEL.test(label)) || domainName.length > 253) {
+    throw new Error(
+      `domainName '${domainName}' is not a fully qualified lower-case host name. ` +
+      'Pass a name such as social.example.com, without scheme, path, port or trailing dot.',
+    );
+  }
+  const shared = SHARED_SUFFIXES.find((suffix) => domainName === suffix || domainName.endsWith(`.${suffix}`));
+  if (shared) {
+    throw new Error(
+      `domainName '${domainName}' is under ${shared}, where browsers reject Postiz's cookies. ` +
+      'Pass a custom domain that you own, such as social.example.com.',
+    );
+  }
+  const zoneName = hostedZone.zoneName;
+  if (!Token.isUnresolved(zoneName)) {
+    const zone = zoneName.replace(/\.$/, '').toLowerCase();
+    if (domainName !== zone && !domainName.endsWith(`.${zone}`)) {
+      throw new Error(
+        `domainName '${domainName}' is not in hostedZone '${zone}'. ` +
+        `Pass a name that ends with .${zone}, or the hosted zone of ${domainName}.`,
+      );
+    }
+  }
+}
