@@ -351,6 +351,9 @@ export class PostizDatabase extends Construct implements IPostizDatabase {
       });
     }
     this.adminSecret = this.cluster.secret!;
+    // A cluster restored from a final snapshot keeps the master password of this secret.
+    // The cluster's `secret` is the target attachment, so the secret itself is its child.
+    (this.cluster.node.findChild('Secret') as secretsmanager.Secret).applyRemovalPolicy(defaults.retainedRemovalPolicy);
     this.connections = this.cluster.connections;
     this.hostname = this.cluster.clusterEndpoint.hostname;
     this.port = this.cluster.clusterEndpoint.port;
