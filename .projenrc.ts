@@ -44,6 +44,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-runner@2.197.10',
     '@aws-sdk/client-rds-data@^3',
     '@aws-sdk/client-secrets-manager@^3',
+    '@aws-sdk/client-ecs@^3',
+    '@aws-sdk/client-cloudwatch-logs@^3',
+    '@aws-sdk/client-cloudformation@^3',
     '@types/aws-lambda@^8',
     'pg@^8',
     '@types/pg@^8',
@@ -76,6 +79,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // project service would not find by name.
     projectService: false,
     tsconfigPath: './tsconfig.dev.json',
+    // The test task reports lint errors instead of rewriting files.
+    commandOptions: { fix: false },
   },
 
   github: false,

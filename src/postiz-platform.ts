@@ -1,9 +1,11 @@
 import { Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { PostizCompute, PostizComputeOptions } from './compute/postiz-compute';
 import { PostizData, PostizDataOptions } from './data/postiz-data';
 import { PostizNetwork, PostizNetworkOptions } from './network/postiz-network';
 import { DeploymentProfile } from './profile';
+import { PostizAppSecrets, PostizAppSecretsProps } from './sso/postiz-app-secrets';
 
 /**
  * Properties of `PostizPlatform`.
@@ -43,11 +45,27 @@ export interface PostizPlatformProps {
    * @default - new data stores with the profile's defaults
    */
   readonly data?: PostizDataOptions;
+
+  /**
+   * Settings of the compute tier: images, commands, environment, sizes, scaling and
+   * Temporal.
+   *
+   * @default - the upstream Postiz image with the profile's defaults and a self-hosted Temporal
+   */
+  readonly compute?: PostizComputeOptions;
+
+  /**
+   * Settings of the application secrets, such as an existing `JWT_SECRET`.
+   *
+   * @default - generated secrets
+   */
+  readonly appSecrets?: PostizAppSecretsProps;
 }
 
 /**
- * Postiz on AWS: a VPC, Aurora PostgreSQL, Valkey and EFS, composed from the tier
- * constructs of this library with one deployment profile.
+ * Postiz on AWS: a VPC, Aurora PostgreSQL, Valkey and EFS, and Postiz with Temporal on
+ * ECS Fargate, composed from the tier constructs of this library with one deployment
+ * profile.
  */
 export class PostizPlatform extends Construct {
   /** The network tier. */
@@ -55,6 +73,12 @@ export class PostizPlatform extends Construct {
 
   /** The data tier. */
   public readonly data: PostizData;
+
+  /** Application secrets such as `JWT_SECRET`. */
+  public readonly appSecrets: PostizAppSecrets;
+
+  /** The compute tier. */
+  public readonly compute: PostizCompute;
 
   /** The host name Postiz is served at. */
   public readonly domainName: string;
@@ -78,6 +102,23 @@ export class PostizPlatform extends Construct {
       vpc: this.network.vpc,
       dataSubnets: this.network.dataSubnets,
       appSubnets: this.network.appSubnets,
+      profile: this.profile,
+    });
+
+    this.appSecrets = new PostizAppSecrets(this, 'AppSecrets', {
+      ...props.appSecrets,
+      profile: this.profile,
+    });
+
+    this.compute = new PostizCompute(this, 'Compute', {
+      ...props.compute,
+      vpc: this.network.vpc,
+      vpcSubnets: this.network.appSubnets,
+      domainName: this.domainName,
+      database: this.data.database,
+      cache: this.data.cache,
+      uploads: this.data.uploads,
+      jwtSecret: this.appSecrets.jwtSecret,
       profile: this.profile,
     });
   }

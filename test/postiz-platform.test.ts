@@ -58,6 +58,8 @@ describe('PostizPlatform', () => {
       .filter((description) => typeof description === 'string' && description.startsWith('cdk-postiz:'));
     expect(descriptions.sort()).toEqual([
       'cdk-postiz: creates the Postiz and Temporal databases and their owners through the RDS Data API',
+      'cdk-postiz: starts a one-off ECS task during a deployment',
+      'cdk-postiz: waits for a one-off ECS task and reports its result',
       'cdk-postiz: writes a connection URL into a Secrets Manager secret',
     ]);
   });
@@ -74,6 +76,7 @@ describe('PostizPlatform', () => {
         existingDatabase: PostizDatabase.fromDatabaseAttributes(stack, 'Db', {
           securityGroup,
           postizSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'DbUrl', 'postiz/db'),
+          temporalSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'TemporalDb', 'postiz/temporal-db'),
           hostname: 'db.example.internal',
         }),
         existingCache: PostizCache.fromCacheAttributes(stack, 'Redis', {

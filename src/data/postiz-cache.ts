@@ -4,7 +4,7 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import { Construct, IDependable } from 'constructs';
 import { writeConnectionUrl } from './custom-resources';
 import { skipCheckov } from '../common/checkov';
 import { allowLogsToUseKey, createEncryptedLogGroup, createTierKey } from '../common/encryption';
@@ -18,6 +18,9 @@ export interface IPostizCache extends ec2.IConnectable {
    * Secret whose `url` field is Postiz's `REDIS_URL`, password included.
    */
   readonly urlSecret: secretsmanager.ISecret;
+
+  /** Completes when `REDIS_URL` is in `urlSecret`; tasks that read it start after it. */
+  readonly ready?: IDependable;
 }
 
 /**
@@ -143,6 +146,7 @@ export class PostizCache extends Construct implements IPostizCache {
 
   public readonly connections: ec2.Connections;
   public readonly urlSecret: secretsmanager.ISecret;
+  public readonly ready?: IDependable;
 
   /** The replication group. */
   public readonly replicationGroup: elasticache.CfnReplicationGroup;
@@ -249,6 +253,7 @@ export class PostizCache extends Construct implements IPostizCache {
       trigger: 'auth-token:v1:alnum64',
     });
     url.node.addDependency(this.replicationGroup);
+    this.ready = url;
   }
 }
 

@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import { Construct, IDependable } from 'constructs';
 import { provisionDatabases, writeConnectionUrl } from './custom-resources';
 import { skipCheckov } from '../common/checkov';
 import { allowLogsToUseKey, createEncryptedLogGroup, createTierKey } from '../common/encryption';
@@ -30,6 +30,12 @@ export interface IPostizDatabase extends ec2.IConnectable {
 
   /** Port of the writer endpoint. */
   readonly port: number;
+
+  /**
+   * Completes when the databases exist and `DATABASE_URL` is in `postizSecret`; tasks
+   * that read the secret start after it.
+   */
+  readonly ready?: IDependable;
 }
 
 /**
@@ -252,6 +258,7 @@ export class PostizDatabase extends Construct implements IPostizDatabase {
   public readonly temporalSecret?: secretsmanager.ISecret;
   public readonly hostname: string;
   public readonly port: number;
+  public readonly ready?: IDependable;
 
   /** Secret of the master user, rotated on a schedule. */
   public readonly adminSecret: secretsmanager.ISecret;
@@ -382,8 +389,11 @@ export class PostizDatabase extends Construct implements IPostizDatabase {
       trigger: OWNER_SECRET_FORMAT,
       grantDataApi: (grantee) => this.cluster.grantDataApiAccess(grantee),
     });
-    // The writer must be available before the Data API can reach it.
-    provisioning.node.addDependency(this.cluster);
+    // The instances must be available before the Data API can reach the cluster. The
+    // dependency names the instances, not the cluster construct, whose security group
+    // gains rules that reference the tasks depending on this resource.
+    provisioning.node.addDependency(...this.cluster.node.findAll().filter((child) =>
+      child instanceof rds.CfnDBInstance || child instanceof rds.CfnDBCluster));
 
     const url = writeConnectionUrl(this, 'DatabaseUrl', {
       secret: postizSecret,
@@ -393,6 +403,7 @@ export class PostizDatabase extends Construct implements IPostizDatabase {
       trigger: OWNER_SECRET_FORMAT,
     });
     url.node.addDependency(provisioning);
+    this.ready = url;
   }
 
   /**

@@ -1,0 +1,519 @@
+import { CfnResource, Duration, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct, IDependable } from 'constructs';
+import { OneOffTask } from './one-off-task';
+import {
+  DEFAULT_COMMANDS, httpHealthCheck, ORCHESTRATOR_PORT, POSTIZ_IMAGE, postizEnvironment, validateUserEnvironment, WEB_PORT,
+} from './postiz-environment';
+import { FargateCapacityOptions, PostizService } from './postiz-service';
+import { TemporalOptions } from './temporal-options';
+import { TemporalServer } from './temporal-server';
+import { allowLogsToUseKey, createEncryptedLogGroup, createTierKey } from '../common/encryption';
+import { IPostizCache } from '../data/postiz-cache';
+import { IPostizDatabase } from '../data/postiz-database';
+import { PostizUploads } from '../data/postiz-uploads';
+import { DeploymentProfile, profileDefaults } from '../profile';
+
+/**
+ * Settings of one Postiz tier (web or worker).
+ */
+export interface PostizTierOptions {
+  /**
+   * Image of the tier, for a fork with separate frontend, backend and worker images.
+   *
+   * @default - the platform's `image`
+   */
+  readonly image?: ecs.ContainerImage;
+
+  /**
+   * Command of the tier's container.
+   *
+   * @default - web: wait for Temporal, then nginx and the backend and frontend under pm2;
+   * worker: wait for Temporal, then the orchestrator
+   */
+  readonly command?: string[];
+
+  /**
+   * Extra plain environment variables of the tier; they override the platform's. Credentials
+   * are rejected here: pass them in `secrets`.
+   *
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+
+  /**
+   * Extra secrets of the tier, as environment variable name to ECS secret.
+   *
+   * @default - none
+   */
+  readonly secrets?: Record<string, ecs.Secret>;
+
+  /**
+   * CPU units of a task (1024 is one vCPU).
+   *
+   * @default - web 1024, worker 1024 in production and 512 in development
+   */
+  readonly cpu?: number;
+
+  /**
+   * Memory of a task, in MiB.
+   *
+   * @default - web 3072 in production and 2048 in development, worker 2048 and 1024
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * Fewest running tasks.
+   *
+   * @default - web 2 and worker 1 in production, 1 each in development
+   */
+  readonly minTasks?: number;
+
+  /**
+   * Most running tasks.
+   *
+   * @default - web 6 and worker 4 in production, 2 and 1 in development
+   */
+  readonly maxTasks?: number;
+
+  /**
+   * Split of tasks between on-demand Fargate and Fargate Spot.
+   *
+   * @default - production: `minTasks` on demand, every task above on Spot; development: all on Spot
+   */
+  readonly capacity?: FargateCapacityOptions;
+
+  /**
+   * Average CPU utilization, in percent, that scaling keeps the tier at.
+   *
+   * @default 70
+   */
+  readonly cpuTargetUtilization?: number;
+}
+
+/**
+ * Options of the compute tier that `PostizPlatform` passes through.
+ */
+export interface PostizComputeOptions {
+  /**
+   * Image of every Postiz tier.
+   *
+   * @default - ghcr.io/gitroomhq/postiz-app:v2.23.0
+   */
+  readonly image?: ecs.ContainerImage;
+
+  /**
+   * Settings of the web tier (nginx on 5000, Next.js frontend, NestJS backend).
+   *
+   * @default - the profile's defaults
+   */
+  readonly web?: PostizTierOptions;
+
+  /**
+   * Settings of the worker tier (the Temporal orchestrator).
+   *
+   * @default - the profile's defaults
+   */
+  readonly worker?: PostizTierOptions;
+
+  /**
+   * Command of the one-off schema update task that runs before new tasks start.
+   *
+   * @default ['sh', '-c', 'pnpm run prisma-db-push'] (Postiz's own `prisma db push --accept-data-loss`)
+   */
+  readonly schemaUpdateCommand?: string[];
+
+  /**
+   * Plain environment variables of every tier. Credentials are rejected here: pass them in
+   * `secrets`.
+   *
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+
+  /**
+   * Secrets of every tier, as environment variable name to ECS secret.
+   *
+   * @default - none
+   */
+  readonly secrets?: Record<string, ecs.Secret>;
+
+  /**
+   * Temporal Cloud, or settings of the self-hosted Temporal server.
+   *
+   * @default - a self-hosted Temporal server with the profile's defaults
+   */
+  readonly temporal?: TemporalOptions;
+
+  /**
+   * Whether only the first account may register with email and password. SSO users can
+   * still register: restrict them at the identity provider.
+   *
+   * @default true
+   */
+  readonly disableRegistration?: boolean;
+
+  /**
+   * Whether the backend starts Postiz's hourly workflow that publishes posts missed in the
+   * last three hours (`RUN_CRON`).
+   *
+   * @default true
+   */
+  readonly runCron?: boolean;
+
+  /**
+   * Whether ECS Exec can open a shell in the tasks. Sessions are logged and encrypted.
+   *
+   * @default false
+   */
+  readonly enableExecuteCommand?: boolean;
+
+  /**
+   * CPU architecture of the tasks. The Postiz image is built for both.
+   *
+   * @default ecs.CpuArchitecture.ARM64
+   */
+  readonly cpuArchitecture?: ecs.CpuArchitecture;
+
+  /**
+   * How long container logs are kept.
+   *
+   * @default - one year in production, one month in development
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Properties of `PostizCompute`.
+ */
+export interface PostizComputeProps extends PostizComputeOptions {
+  /** VPC of the tasks. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Subnets of the tasks; they need a route to the internet (Prisma and images download).
+   *
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /** Host name Postiz is served at, such as `social.example.com`. */
+  readonly domainName: string;
+
+  /** Database of Postiz (and of the self-hosted Temporal server). */
+  readonly database: IPostizDatabase;
+
+  /** Cache of Postiz. */
+  readonly cache: IPostizCache;
+
+  /** File system for `/uploads`. */
+  readonly uploads: PostizUploads;
+
+  /** Secret whose `secret` field is `JWT_SECRET`. */
+  readonly jwtSecret: secretsmanager.ISecret;
+
+  /**
+   * Deployment profile that sets the defaults.
+   *
+   * @default DeploymentProfile.PRODUCTION
+   */
+  readonly profile?: DeploymentProfile;
+
+  /**
+   * Key for the container logs and ECS Exec sessions.
+   *
+   * @default - a new customer-managed key with rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+interface TierDefaults {
+  readonly cpu: number;
+  readonly memoryLimitMiB: number;
+  readonly minTasks: number;
+  readonly maxTasks: number;
+}
+
+const TIER_DEFAULTS: Record<DeploymentProfile, Record<'web' | 'worker', TierDefaults>> = {
+  [DeploymentProfile.PRODUCTION]: {
+    web: { cpu: 1024, memoryLimitMiB: 3072, minTasks: 2, maxTasks: 6 },
+    worker: { cpu: 1024, memoryLimitMiB: 2048, minTasks: 1, maxTasks: 4 },
+  },
+  [DeploymentProfile.DEVELOPMENT]: {
+    web: { cpu: 1024, memoryLimitMiB: 2048, minTasks: 1, maxTasks: 2 },
+    worker: { cpu: 512, memoryLimitMiB: 1024, minTasks: 1, maxTasks: 1 },
+  },
+};
+
+/**
+ * The compute tier: Postiz's web and worker tiers on ECS Fargate from one image, a
+ * one-off schema update before each rollout, and Temporal (self-hosted or Cloud).
+ */
+export class PostizCompute extends Construct {
+  /** The ECS cluster. */
+  public readonly cluster: ecs.Cluster;
+
+  /** The web tier: nginx on 5000 with the frontend and backend. */
+  public readonly web: PostizService;
+
+  /** The worker tier: the Temporal orchestrator. */
+  public readonly worker: PostizService;
+
+  /** The self-hosted Temporal server; undefined with Temporal Cloud. */
+  public readonly temporalServer?: TemporalServer;
+
+  /** The schema update that runs before each rollout. */
+  public readonly schemaUpdate: OneOffTask;
+
+  /** Key of the container logs. */
+  public readonly encryptionKey: kms.IKey;
+
+  private readonly profile: DeploymentProfile;
+
+  constructor(scope: Construct, id: string, props: PostizComputeProps) {
+    super(scope, id);
+    this.profile = props.profile ?? DeploymentProfile.PRODUCTION;
+    const defaults = profileDefaults(this.profile);
+    const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    validateOptions(props);
+
+    if (props.encryptionKey) {
+      this.encryptionKey = props.encryptionKey;
+    } else {
+      const key = createTierKey(this, 'Key', 'cdk-postiz compute tier: container logs and ECS Exec', defaults.retainedRemovalPolicy);
+      allowLogsToUseKey(key);
+      this.encryptionKey = key;
+    }
+    const logGroup = (logId: string) => createEncryptedLogGroup(this, logId, {
+      key: this.encryptionKey,
+      retention: props.logRetention ?? defaults.logRetention,
+      removalPolicy: defaults.retainedRemovalPolicy,
+    });
+
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: props.vpc,
+      enableFargateCapacityProviders: true,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      executeCommandConfiguration: props.enableExecuteCommand ? {
+        kmsKey: this.encryptionKey,
+        logging: ecs.ExecuteCommandLogging.OVERRIDE,
+        logConfiguration: { cloudWatchLogGroup: logGroup('ExecLogs'), cloudWatchEncryptionEnabled: true },
+      } : undefined,
+    });
+
+    // Temporal: a connection secret for Temporal Cloud, or a server on ECS.
+    const temporalSecrets: Record<string, ecs.Secret> = {};
+    let temporalAddress: string | undefined;
+    let temporalNamespace: string | undefined;
+    let temporalReady: IDependable | undefined;
+    if (props.temporal?.cloud) {
+      const secret = props.temporal.cloud.connectionSecret;
+      temporalSecrets.TEMPORAL_ADDRESS = ecs.Secret.fromSecretsManager(secret, 'address');
+      temporalSecrets.TEMPORAL_NAMESPACE = ecs.Secret.fromSecretsManager(secret, 'namespace');
+      temporalSecrets.TEMPORAL_API_KEY = ecs.Secret.fromSecretsManager(secret, 'apiKey');
+    } else {
+      if (!props.database.temporalSecret) {
+        throw new Error(
+          'The database has no temporalSecret, so a self-hosted Temporal server has no database. ' +
+          'Create the database with temporalDatabases true, pass temporalSecret when importing it, or set temporal.cloud.',
+        );
+      }
+      this.temporalServer = new TemporalServer(this, 'Temporal', {
+        cluster: this.cluster,
+        vpcSubnets,
+        database: props.database,
+        profile: this.profile,
+        logGroup: logGroup('TemporalLogs'),
+        cpuArchitecture: props.cpuArchitecture ?? ecs.CpuArchitecture.ARM64,
+        ...props.temporal?.server,
+      });
+      temporalAddress = this.temporalServer.address;
+      temporalNamespace = this.temporalServer.namespace;
+      temporalReady = this.temporalServer.ready;
+    }
+
+    const maxWorkers = props.worker?.maxTasks ?? TIER_DEFAULTS[this.profile].worker.maxTasks;
+    const inputs = {
+      domainName: props.domainName,
+      temporalAddress,
+      temporalNamespace,
+      temporalTls: props.temporal?.cloud !== undefined,
+      disableRegistration: props.disableRegistration ?? true,
+      runCron: props.runCron ?? true,
+      workerConcurrencyDivider: maxWorkers,
+    };
+    const coreSecrets: Record<string, ecs.Secret> = {
+      DATABASE_URL: ecs.Secret.fromSecretsManager(props.database.postizSecret, 'url'),
+      REDIS_URL: ecs.Secret.fromSecretsManager(props.cache.urlSecret, 'url'),
+      JWT_SECRET: ecs.Secret.fromSecretsManager(props.jwtSecret, 'secret'),
+      ...temporalSecrets,
+    };
+    const image = props.image ?? ecs.ContainerImage.fromRegistry(POSTIZ_IMAGE);
+    const cpuArchitecture = props.cpuArchitecture ?? ecs.CpuArchitecture.ARM64;
+
+    // The schema update: `prisma db push` once per rollout, before new tasks start.
+    const schemaLogs = logGroup('SchemaLogs');
+    const schemaTask = new ecs.FargateTaskDefinition(this, 'SchemaTask', {
+      cpu: 512,
+      memoryLimitMiB: 1024,
+      runtimePlatform: { cpuArchitecture, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+    });
+    schemaTask.addContainer('schema', {
+      image,
+      command: props.schemaUpdateCommand ?? DEFAULT_COMMANDS.schema,
+      secrets: { DATABASE_URL: coreSecrets.DATABASE_URL },
+      logging: ecs.LogDriver.awsLogs({ logGroup: schemaLogs, streamPrefix: 'schema' }),
+      essential: true,
+    });
+    const schemaSecurityGroup = new ec2.SecurityGroup(this, 'SchemaSecurityGroup', {
+      vpc: props.vpc,
+      description: 'cdk-postiz schema update task: PostgreSQL and HTTPS for the Prisma download',
+    });
+    schemaSecurityGroup.connections.allowTo(props.database, ec2.Port.tcp(props.database.port), 'PostgreSQL');
+    this.schemaUpdate = new OneOffTask(this, 'SchemaUpdate', {
+      cluster: this.cluster,
+      taskDefinition: schemaTask,
+      containerName: 'schema',
+      logGroup: schemaLogs,
+      logStreamPrefix: 'schema',
+      vpcSubnets,
+      securityGroups: [schemaSecurityGroup],
+      description: 'Postiz schema update (prisma db push)',
+      timeout: Duration.minutes(15),
+    });
+    if (props.database.ready) {
+      this.schemaUpdate.node.addDependency(props.database.ready);
+    }
+
+    this.web = this.createTier('web', props, {
+      image,
+      cpuArchitecture,
+      vpcSubnets,
+      inputs,
+      coreSecrets,
+      logGroup: logGroup('WebLogs'),
+      healthCheck: httpHealthCheck(`http://localhost:${WEB_PORT}/api/`, Duration.minutes(3)),
+      port: WEB_PORT,
+    });
+    this.worker = this.createTier('worker', props, {
+      image,
+      cpuArchitecture,
+      vpcSubnets,
+      inputs,
+      coreSecrets,
+      logGroup: logGroup('WorkerLogs'),
+      // The orchestrator's check asks Temporal for the namespace, with its own 10 s limit.
+      healthCheck: httpHealthCheck(`http://localhost:${ORCHESTRATOR_PORT}/health/status`, Duration.minutes(3), Duration.seconds(15)),
+    });
+
+    for (const tier of [this.web, this.worker]) {
+      tier.connections.allowTo(props.database, ec2.Port.tcp(props.database.port), 'PostgreSQL');
+      tier.connections.allowTo(props.cache, props.cache.connections.defaultPort ?? ec2.Port.tcp(6379), 'Redis');
+      if (this.temporalServer) {
+        tier.connections.allowTo(this.temporalServer, ec2.Port.tcp(this.temporalServer.port), 'Temporal frontend');
+      }
+      // New tasks start only after the schema update, the connection URLs and Temporal.
+      // The dependency is on the service resource alone: its security group must not wait.
+      const serviceResource = tier.service.node.defaultChild as CfnResource;
+      for (const dependency of [this.schemaUpdate, props.cache.ready, temporalReady]) {
+        if (dependency) {
+          serviceResource.node.addDependency(dependency);
+        }
+      }
+    }
+  }
+
+  /**
+   * Registers the web tier in a target group and scales it on response time above the
+   * target (one second unless given).
+   */
+  public attachWebToTargetGroup(targetGroup: elbv2.ApplicationTargetGroup, responseTimeTarget?: Duration): void {
+    this.web.attachToTargetGroup(targetGroup, responseTimeTarget ?? Duration.seconds(1));
+  }
+
+  private createTier(
+    tier: 'web' | 'worker',
+    props: PostizComputeProps,
+    shared: {
+      image: ecs.ContainerImage;
+      cpuArchitecture: ecs.CpuArchitecture;
+      vpcSubnets: ec2.SubnetSelection;
+      inputs: Parameters<typeof postizEnvironment>[1];
+      coreSecrets: Record<string, ecs.Secret>;
+      logGroup: logs.ILogGroup;
+      healthCheck: ecs.HealthCheck;
+      port?: number;
+    },
+  ): PostizService {
+    const options = props[tier] ?? {};
+    const defaults = TIER_DEFAULTS[this.profile][tier];
+    const minTasks = options.minTasks ?? defaults.minTasks;
+    const maxTasks = options.maxTasks ?? defaults.maxTasks;
+    if (!Number.isInteger(minTasks) || minTasks < 1 || !Number.isInteger(maxTasks) || maxTasks < minTasks) {
+      throw new Error(
+        `${tier}.minTasks ${minTasks} and ${tier}.maxTasks ${maxTasks} are invalid. ` +
+        'Pass whole numbers with 1 <= minTasks <= maxTasks.',
+      );
+    }
+    const capacity = options.capacity ?? (this.profile === DeploymentProfile.PRODUCTION
+      ? { onDemandBase: minTasks, onDemandWeight: 0, spotWeight: 1 }
+      : { onDemandBase: 0, onDemandWeight: 0, spotWeight: 1 });
+    validateCapacity(`${tier}.capacity`, capacity);
+
+    const service = new PostizService(this, tier === 'web' ? 'Web' : 'Worker', {
+      cluster: this.cluster,
+      tier,
+      image: options.image ?? shared.image,
+      command: options.command ?? DEFAULT_COMMANDS[tier],
+      environment: {
+        ...postizEnvironment(tier, shared.inputs),
+        ...props.environment,
+        ...options.environment,
+      },
+      secrets: { ...shared.coreSecrets, ...props.secrets, ...options.secrets },
+      cpu: options.cpu ?? defaults.cpu,
+      memoryLimitMiB: options.memoryLimitMiB ?? defaults.memoryLimitMiB,
+      cpuArchitecture: shared.cpuArchitecture,
+      minTasks,
+      maxTasks,
+      capacity,
+      cpuTargetUtilization: options.cpuTargetUtilization ?? 70,
+      logGroup: shared.logGroup,
+      uploads: props.uploads,
+      vpcSubnets: shared.vpcSubnets,
+      enableExecuteCommand: props.enableExecuteCommand ?? false,
+      healthCheck: shared.healthCheck,
+      port: shared.port,
+    });
+    Validations.of(service.taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason: 'The plain environment holds only public settings (URLs, flags, Temporal address); '
+        + 'every credential is an ECS secret from Secrets Manager.',
+    });
+    return service;
+  }
+}
+
+function validateOptions(props: PostizComputeProps): void {
+  validateUserEnvironment('environment', props.environment);
+  validateUserEnvironment('web.environment', props.web?.environment);
+  validateUserEnvironment('worker.environment', props.worker?.environment);
+  if (props.temporal?.cloud && props.temporal.server) {
+    throw new Error('temporal.cloud and temporal.server were both given. Pass cloud for Temporal Cloud, or server to size the self-hosted server.');
+  }
+}
+
+function validateCapacity(propName: string, capacity: FargateCapacityOptions): void {
+  const values = [capacity.onDemandBase, capacity.onDemandWeight, capacity.spotWeight];
+  if (!values.every((value) => Number.isInteger(value) && value >= 0) || capacity.onDemandWeight + capacity.spotWeight === 0) {
+    throw new Error(
+      `${propName} { onDemandBase: ${capacity.onDemandBase}, onDemandWeight: ${capacity.onDemandWeight}, ` +
+      `spotWeight: ${capacity.spotWeight} } is invalid. Pass whole numbers of 0 or more, with at least one weight above 0.`,
+    );
+  }
+}
