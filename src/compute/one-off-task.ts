@@ -22,9 +22,9 @@ export interface OneOffTaskProps {
   readonly logStreamPrefix: string;
   readonly vpcSubnets: ec2.SubnetSelection;
   readonly securityGroups: ec2.ISecurityGroup[];
-  /** What the task does, for deployment messages. */
+  /** Description of the task, for deployment messages. */
   readonly description: string;
-  /** Longest run before the task is stopped and the deployment fails. */
+  /** Maximum run time before the task is stopped and the deployment fails. */
   readonly timeout: Duration;
 }
 
@@ -119,7 +119,7 @@ class OneOffTaskProvider extends Construct {
       waiterStateMachineLogOptions: {
         destination: providerLogs,
         level: sfn.LogLevel.ALL,
-        // Execution data holds resource properties, which name secrets and log groups.
+        // Execution data contains resource properties, which name secrets and log groups.
         includeExecutionData: false,
       },
       frameworkCompleteAndTimeoutRole: logWriterRole(this, 'CompleteRole', providerLogs),

@@ -68,14 +68,14 @@ export interface PostizTierOptions {
   readonly memoryLimitMiB?: number;
 
   /**
-   * Fewest running tasks.
+   * Minimum number of running tasks.
    *
    * @default - web 2 and worker 1 in production, 1 each in development
    */
   readonly minTasks?: number;
 
   /**
-   * Most running tasks.
+   * Maximum number of running tasks.
    *
    * @default - web 6 and worker 4 in production, 2 and 1 in development
    */
@@ -407,7 +407,7 @@ export class PostizCompute extends Construct {
       inputs,
       coreSecrets,
       logGroup: logGroup('WorkerLogs'),
-      // The orchestrator's check asks Temporal for the namespace, with its own 10 s limit.
+      // The orchestrator's check requests the namespace from Temporal, with its own 10 s limit.
       healthCheck: httpHealthCheck(`http://localhost:${ORCHESTRATOR_PORT}/health/status`, Duration.minutes(3), Duration.seconds(15)),
     });
 

@@ -131,7 +131,7 @@ const WAIT_FOR_TEMPORAL = 'node -e "'
   + 'const [h,p]=(process.env.TEMPORAL_ADDRESS||\'localhost:7233\').split(\':\');'
   + 'const end=Date.now()+600000;'
   + '(function t(){const s=require(\'net\').connect(+p,h,()=>{s.end();process.exit(0)});'
-  + 's.on(\'error\',()=>{if(Date.now()>end){console.error(\'Temporal at \'+h+\':\'+p+\' did not answer in 10 minutes\');process.exit(1)}'
+  + 's.on(\'error\',()=>{if(Date.now()>end){console.error(\'Temporal at \'+h+\':\'+p+\' did not accept connections in 10 minutes\');process.exit(1)}'
   + 'console.log(\'Waiting for Temporal at \'+h+\':\'+p);setTimeout(t,5000)})})()"';
 
 /**

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { PostizUploads } from '../data/postiz-uploads';
 
 /**
- * How a tier's tasks are spread over Fargate and Fargate Spot.
+ * Split of a tier's tasks between on-demand Fargate and Fargate Spot.
  */
 export interface FargateCapacityOptions {
   /**
@@ -121,7 +121,7 @@ export class PostizService extends Construct implements ec2.IConnectable {
       maxHealthyPercent: 200,
       enableExecuteCommand: props.enableExecuteCommand,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
-      // Postiz needs up to about two minutes to answer its health checks.
+      // Postiz needs up to about two minutes before it passes its health checks.
       healthCheckGracePeriod: props.port ? Duration.minutes(5) : undefined,
     });
     this.connections = this.service.connections;

@@ -63,8 +63,8 @@ export interface TemporalServerOptions {
 }
 
 /**
- * Where Postiz finds Temporal: a server this library runs on ECS (the default), or
- * Temporal Cloud.
+ * Location of Temporal: a server this library runs on ECS (the default), or Temporal
+ * Cloud.
  */
 export interface TemporalOptions {
   /**

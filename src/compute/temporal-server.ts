@@ -42,7 +42,7 @@ export interface TemporalServerProps extends TemporalServerOptions {
  * platform's PostgreSQL, reachable at `temporal.<private namespace>:7233` through Cloud Map.
  *
  * A one-off task sets up or upgrades both schemas before the server rolls out, and a
- * second one creates the `default` namespace once the server answers. The plain server
+ * second one creates the `default` namespace once the server responds. The plain server
  * image adds no custom search attributes (unlike temporalio/auto-setup), so Postiz's two
  * Text attributes fit in the three that SQL visibility offers.
  */
@@ -207,7 +207,7 @@ export class TemporalServer extends Construct implements ec2.IConnectable {
     // Only the service resource waits: its security group is referenced by database rules.
     (this.service.node.defaultChild as CfnResource).node.addDependency(schema);
 
-    // The namespace, once the server answers.
+    // The namespace, once the server responds.
     const namespaceTask = new ecs.FargateTaskDefinition(this, 'NamespaceTask', { cpu: 256, memoryLimitMiB: 512, runtimePlatform });
     namespaceTask.addContainer('namespace', {
       image: adminImage,

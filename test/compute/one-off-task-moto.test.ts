@@ -1,6 +1,7 @@
 import { execFile } from 'child_process';
 import * as path from 'path';
 import { promisify } from 'util';
+import { CloudFormation } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogs } from '@aws-sdk/client-cloudwatch-logs';
 import { ECS } from '@aws-sdk/client-ecs';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
@@ -10,6 +11,7 @@ import {
   OneOffTaskDependencies,
   handleOneOffTaskEvent,
 } from '../../src/compute/task-runner/one-off-task';
+import { CloudFormationApi } from '../../src/compute/task-runner/stack-status';
 import { CustomResourceResponse } from '../../src/data/provisioner/custom-resource';
 import { MOTO_CREDENTIALS, MOTO_SERVER_PATH, MotoServer, startMotoServer } from '../support/moto-server';
 
@@ -21,6 +23,18 @@ process.env.AWS_REGION = 'us-east-1';
 
 const LOG_GROUP = '/postiz/one-off-tasks';
 const DESCRIPTION = 'Postiz schema update (prisma db push)';
+const ABSENT_STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/absent/00000000-0000-0000-0000-000000000000';
+
+/**
+ * Reports every stack as UPDATE_IN_PROGRESS, the status in which an Update runs the task. moto 5.2
+ * completes stack operations at once, so its stacks never have this status.
+ */
+const STACK_UPDATE_IN_PROGRESS: CloudFormationApi = {
+  describeStacks: async (input) => ({
+    $metadata: {},
+    Stacks: [{ StackId: input.StackName, StackName: 'postiz', CreationTime: new Date(), StackStatus: 'UPDATE_IN_PROGRESS' }],
+  }),
+};
 
 /**
  * Creates a VPC, subnet and security group in moto with boto3 from moto's own virtualenv, because
@@ -63,7 +77,9 @@ describe('one-off task handler with moto', () => {
   let moto: MotoServer;
   let ecs: ECS;
   let logs: CloudWatchLogs;
+  let cloudformation: CloudFormation;
   let dependencies: OneOffTaskDependencies;
+  let stackId: string;
   let clusterArn: string;
   let taskDefinitionArn: string;
   let network: MotoNetwork;
@@ -72,6 +88,7 @@ describe('one-off task handler with moto', () => {
     requestType: 'Create' | 'Update',
     overrides: Record<string, unknown> = {},
     data?: Record<string, unknown>,
+    eventStackId: string = 'arn:aws:cloudformation:us-east-1:123456789012:stack/postiz/1',
   ): IsCompleteEvent {
     const properties = {
       ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:provider',
@@ -88,7 +105,7 @@ describe('one-off task handler with moto', () => {
     const base = {
       ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:provider',
       ResponseURL: 'https://example.invalid/response',
-      StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/postiz/1',
+      StackId: eventStackId,
       RequestId: `request-${Math.random().toString(16).slice(2)}`,
       LogicalResourceId: 'SchemaUpdate',
       ResourceType: 'Custom::PostizOneOffTask',
@@ -117,7 +134,8 @@ describe('one-off task handler with moto', () => {
     moto = await startMotoServer();
     ecs = new ECS({ endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
     logs = new CloudWatchLogs({ endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
-    dependencies = { ecs, logs };
+    cloudformation = new CloudFormation({ endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
+    dependencies = { ecs, logs, cloudformation: STACK_UPDATE_IN_PROGRESS };
     network = await createNetwork(moto.endpoint);
     clusterArn = (await ecs.createCluster({ clusterName: 'postiz' })).cluster!.clusterArn!;
     const registered = await ecs.registerTaskDefinition({
@@ -131,11 +149,14 @@ describe('one-off task handler with moto', () => {
     });
     taskDefinitionArn = registered.taskDefinition!.taskDefinitionArn!;
     await logs.createLogGroup({ logGroupName: LOG_GROUP });
+    const template = { Resources: { Queue: { Type: 'AWS::SQS::Queue' } } };
+    stackId = (await cloudformation.createStack({ StackName: 'postiz', TemplateBody: JSON.stringify(template) })).StackId!;
   }, 90_000);
 
   afterAll(async () => {
     ecs?.destroy();
     logs?.destroy();
+    cloudformation?.destroy();
     await moto?.stop();
   });
 
@@ -213,9 +234,28 @@ describe('one-off task handler with moto', () => {
       .rejects.toThrow(`${DESCRIPTION}: RunTask for task definition ${taskDefinitionArn} on cluster ${cluster} failed: ClusterNotFoundException`);
   });
 
+  test('update reads real stack status', async () => {
+    const withMoto = { ...dependencies, cloudformation };
+    const tasksBefore = (await ecs.listTasks({ cluster: clusterArn, startedBy: 'cdk-postiz' })).taskArns ?? [];
+
+    // moto reports CREATE_COMPLETE, which is neither a stack update nor an update rollback.
+    await expect(handleOneOffTaskEvent('start', event('Update', {}, undefined, stackId), withMoto))
+      .rejects.toThrow(`Custom::PostizOneOffTask SchemaUpdate: received an Update while stack ${stackId} is in CREATE_COMPLETE.`);
+    const tasksAfter = (await ecs.listTasks({ cluster: clusterArn, startedBy: 'cdk-postiz' })).taskArns ?? [];
+    expect(tasksAfter).toEqual(tasksBefore);
+  });
+
+  test('unknown stack fails start', async () => {
+    const withMoto = { ...dependencies, cloudformation };
+
+    await expect(handleOneOffTaskEvent('start', event('Update', {}, undefined, ABSENT_STACK_ID), withMoto))
+      .rejects.toThrow(`Custom::PostizOneOffTask SchemaUpdate: DescribeStacks for stack ${ABSENT_STACK_ID} failed: ValidationError`);
+  });
+
   test('lambda handler uses endpoints from environment', async () => {
     process.env.AWS_ENDPOINT_URL_ECS = moto.endpoint;
     process.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS = moto.endpoint;
+    process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = moto.endpoint;
     try {
       // A fresh module instance creates its clients after the endpoint variables are set.
       let handlerModule: typeof import('../../src/compute/one-off-task.lambda') | undefined;
@@ -230,9 +270,14 @@ describe('one-off task handler with moto', () => {
 
       expect(response.Data?.TaskArn).toMatch(/^arn:aws:ecs:us-east-1:/);
       expect(calls).toBeGreaterThan(1);
+
+      // The handler's own CloudFormation client reads the moto stack's status.
+      process.env.HANDLER_MODE = 'start';
+      await expect(handlerModule!.handler(event('Update', {}, undefined, stackId))).rejects.toThrow(`stack ${stackId} is in CREATE_COMPLETE`);
     } finally {
       delete process.env.AWS_ENDPOINT_URL_ECS;
       delete process.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS;
+      delete process.env.AWS_ENDPOINT_URL_CLOUDFORMATION;
       delete process.env.HANDLER_MODE;
     }
   });

@@ -560,7 +560,7 @@ describe('update during rollback', () => {
     expect(calls.runTask).toEqual([]);
   });
 
-  test('skip is logged with stack and task definition', async () => {
+  test('skip logs stack and task definition', async () => {
     logLines.length = 0;
     const { dependencies } = createStubs({ stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS' });
 
@@ -601,9 +601,9 @@ describe('update during rollback', () => {
     const error = await rejectionOf(start(event('Update', OLD_PROPERTIES), dependencies));
 
     expect(error.message).toBe(
-      `Custom::PostizOneOffTask SchemaUpdate: received an Update while stack ${STACK_ID} is in ${stackStatus}; the task `
+      `Custom::PostizOneOffTask SchemaUpdate: received an Update while stack ${STACK_ID} is in ${stackStatus}. The task `
       + 'runs only in UPDATE_IN_PROGRESS and is skipped in UPDATE_ROLLBACK_IN_PROGRESS, so it did not run. Retry the '
-      + `deployment once the stack is in a *_COMPLETE status. ${RECOVERY_HINT}`,
+      + `deployment after the stack reaches a *_COMPLETE status. ${RECOVERY_HINT}`,
     );
     expect(calls.runTask).toEqual([]);
   });

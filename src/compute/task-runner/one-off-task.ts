@@ -35,7 +35,7 @@ export type IsCompleteEvent = CloudFormationCustomResourceEvent & { readonly Dat
 export interface OneOffTaskDependencies {
   readonly ecs: EcsApi;
   readonly logs: CloudWatchLogsApi;
-  /** Reads the stack status, so that an Update during a rollback skips the task. */
+  /** Client for the stack status, which decides whether an Update runs the task or skips it during a rollback. */
   readonly cloudformation: CloudFormationApi;
   /** Clock for the task timeout, the system clock when absent. */
   now?(): Date;
@@ -135,9 +135,9 @@ export async function startOneOffTask(
 
 /**
  * Completes an Update during an update rollback without running the task. The rollback sends the
- * previous properties, and their task, such as the previous Postiz image's
- * `prisma db push --accept-data-loss`, would drop the columns that the failed update added, with
- * their data. The previous application version usually works with the extra columns.
+ * previous properties, whose task could undo the newer schema. For example, the previous Postiz
+ * image's `prisma db push --accept-data-loss` would drop the columns that the failed update added,
+ * with their data. The previous application version usually works with the extra columns.
  */
 function skipTaskDuringRollback(event: CloudFormationCustomResourceUpdateEvent, stackStatus: string): CustomResourceResponse {
   // Read without validation, because a rollback must not fail on properties that it does not use.
@@ -178,6 +178,7 @@ export async function checkOneOffTask(event: IsCompleteEvent, dependencies: OneO
     logEvent('INFO', 'task.check_skipped', {
       resourceType: RESOURCE_TYPE,
       requestType: event.RequestType,
+      logicalResourceId: event.LogicalResourceId,
       physicalResourceId: event.PhysicalResourceId,
       reason: 'the start step ran no task because the stack is rolling back',
     });

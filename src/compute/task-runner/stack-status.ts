@@ -7,19 +7,21 @@ export interface CloudFormationApi {
   describeStacks(input: DescribeStacksCommandInput): Promise<DescribeStacksCommandOutput>;
 }
 
-/** What the start step does with an Update: run the task, or skip it because the stack is rolling back. */
+/** Action of the start step for an Update: `run` starts the task, `skip` completes without it during a rollback. */
 export type UpdateAction = 'run' | 'skip';
 
+// NOTE: the status of a nested stack while its parent stack rolls back is unverified. It is expected
+// to be UPDATE_ROLLBACK_IN_PROGRESS, but if it were UPDATE_IN_PROGRESS, the task would run there.
 /** Stack status during a stack update, in which CloudFormation sends Update with the new properties. */
 export const STACK_UPDATE_STATUS = 'UPDATE_IN_PROGRESS';
 
 /**
  * Stack status while CloudFormation returns resources to their previous configuration after a failed
  * stack update, in which it sends Update with the previous properties. The other rollback statuses
- * only remove resources, so a custom resource receives Delete in them, never Update:
- * ROLLBACK_IN_PROGRESS removes the resources of a failed stack creation, and
- * UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS deletes the resources that the failed update created
- * (AWS CloudFormation User Guide, "Stack status codes").
+ * only remove resources, so a custom resource receives Delete in them, never Update. In
+ * ROLLBACK_IN_PROGRESS, CloudFormation removes the resources of a failed stack creation. In
+ * UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS, it deletes the resources that the failed update created.
+ * Source: AWS CloudFormation User Guide, "Stack status codes".
  */
 export const UPDATE_ROLLBACK_STATUS = 'UPDATE_ROLLBACK_IN_PROGRESS';
 
@@ -54,10 +56,10 @@ export async function describeStackStatus(
 }
 
 /**
- * Decides what to do with an Update from the status of its stack: run the task during a stack
- * update and skip it during an update rollback. Throws for any other status, because an Update
- * outside these two statuses is not documented, and running the task with properties from an
- * unknown operation could undo a newer schema.
+ * Chooses the action for an Update from the status of its stack: run the task during a stack update
+ * and skip it during an update rollback. Throws for any other status, because the CloudFormation
+ * documentation describes no Update in them. Running the task for an unknown operation could undo a
+ * newer schema, and skipping it could leave a schema change out.
  */
 export function chooseUpdateAction(stackStatus: string, stackId: string, logicalResourceId: string): UpdateAction {
   if (stackStatus === STACK_UPDATE_STATUS) {
@@ -67,9 +69,9 @@ export function chooseUpdateAction(stackStatus: string, stackId: string, logical
     return 'skip';
   }
   throw new Error(
-    `${RESOURCE_TYPE} ${logicalResourceId}: received an Update while stack ${stackId} is in ${stackStatus}; `
-    + `the task runs only in ${STACK_UPDATE_STATUS} and is skipped in ${UPDATE_ROLLBACK_STATUS}, so it did not run. `
-    + `Retry the deployment once the stack is in a *_COMPLETE status. ${rollbackRecoveryHint(stackId, logicalResourceId)}`,
+    `${RESOURCE_TYPE} ${logicalResourceId}: received an Update while stack ${stackId} is in ${stackStatus}. `
+    + `The task runs only in ${STACK_UPDATE_STATUS} and is skipped in ${UPDATE_ROLLBACK_STATUS}, so it did not run. `
+    + `Retry the deployment after the stack reaches a *_COMPLETE status. ${rollbackRecoveryHint(stackId, logicalResourceId)}`,
   );
 }
 

@@ -23,6 +23,7 @@ __export(one_off_task_lambda_exports, {
   handler: () => handler
 });
 module.exports = __toCommonJS(one_off_task_lambda_exports);
+var import_client_cloudformation = require("@aws-sdk/client-cloudformation");
 var import_client_cloudwatch_logs = require("@aws-sdk/client-cloudwatch-logs");
 var import_client_ecs = require("@aws-sdk/client-ecs");
 
@@ -430,8 +431,46 @@ function parseWholeNumber(value) {
   return void 0;
 }
 
+// src/compute/task-runner/stack-status.ts
+var STACK_UPDATE_STATUS = "UPDATE_IN_PROGRESS";
+var UPDATE_ROLLBACK_STATUS = "UPDATE_ROLLBACK_IN_PROGRESS";
+async function describeStackStatus(cloudformation2, stackId, logicalResourceId) {
+  let output;
+  try {
+    output = await cloudformation2.describeStacks({ StackName: stackId });
+  } catch (error) {
+    throw new Error(
+      `${RESOURCE_TYPE} ${logicalResourceId}: DescribeStacks for stack ${stackId} failed: ${describeError(error)}. ${UNKNOWN_STATUS_CONSEQUENCE} Check that the start handler's role may call cloudformation:DescribeStacks on the stack, then retry the deployment. ${rollbackRecoveryHint(stackId, logicalResourceId)}`
+    );
+  }
+  const status = output.Stacks?.[0]?.StackStatus;
+  if (!status) {
+    throw new Error(
+      `${RESOURCE_TYPE} ${logicalResourceId}: DescribeStacks for stack ${stackId} returned no stack status. ${UNKNOWN_STATUS_CONSEQUENCE} Retry the deployment. ${rollbackRecoveryHint(stackId, logicalResourceId)}`
+    );
+  }
+  return status;
+}
+function chooseUpdateAction(stackStatus, stackId, logicalResourceId) {
+  if (stackStatus === STACK_UPDATE_STATUS) {
+    return "run";
+  }
+  if (stackStatus === UPDATE_ROLLBACK_STATUS) {
+    return "skip";
+  }
+  throw new Error(
+    `${RESOURCE_TYPE} ${logicalResourceId}: received an Update while stack ${stackId} is in ${stackStatus}. The task runs only in ${STACK_UPDATE_STATUS} and is skipped in ${UPDATE_ROLLBACK_STATUS}, so it did not run. Retry the deployment after the stack reaches a *_COMPLETE status. ${rollbackRecoveryHint(stackId, logicalResourceId)}`
+  );
+}
+var UNKNOWN_STATUS_CONSEQUENCE = "Without the stack status the start step cannot tell a rollback, in which it skips the task, from a stack update, so it did not run the task.";
+function rollbackRecoveryHint(stackId, logicalResourceId) {
+  return `If this failure leaves the stack in UPDATE_ROLLBACK_FAILED, finish the rollback without this resource: aws cloudformation continue-update-rollback --stack-name ${stackId} --resources-to-skip ${logicalResourceId} (for a nested stack, run it on the parent stack with --resources-to-skip <NestedStackLogicalId>.${logicalResourceId}).`;
+}
+
 // src/compute/task-runner/one-off-task.ts
 var MAX_STOP_REASON_LENGTH = 255;
+var SKIP_REASON_KEY = "SkipReason";
+var ROLLBACK_SKIP_REASON = "StackRollback";
 function parseHandlerMode(value) {
   if (value !== "start" && value !== "check") {
     throw new Error(
@@ -464,6 +503,12 @@ async function startOneOffTask(event, dependencies) {
     });
     return { PhysicalResourceId: event.PhysicalResourceId };
   }
+  if (event.RequestType === "Update") {
+    const stackStatus = await describeStackStatus(dependencies.cloudformation, event.StackId, event.LogicalResourceId);
+    if (chooseUpdateAction(stackStatus, event.StackId, event.LogicalResourceId) === "skip") {
+      return skipTaskDuringRollback(event, stackStatus);
+    }
+  }
   const properties = parseOneOffTaskProperties(event.ResourceProperties);
   const taskArn = await runTask(dependencies.ecs, properties, event.RequestId);
   logEvent("INFO", "task.started", {
@@ -482,12 +527,39 @@ async function startOneOffTask(event, dependencies) {
     Data: { TaskArn: taskArn }
   };
 }
+function skipTaskDuringRollback(event, stackStatus) {
+  const taskDefinition = event.ResourceProperties.TaskDefinition;
+  logEvent("WARN", "task.skipped_during_rollback", {
+    resourceType: RESOURCE_TYPE,
+    requestType: event.RequestType,
+    logicalResourceId: event.LogicalResourceId,
+    physicalResourceId: event.PhysicalResourceId,
+    stackId: event.StackId,
+    stackStatus,
+    taskDefinition: typeof taskDefinition === "string" ? taskDefinition : void 0,
+    reason: "the stack is rolling back, so the task for the previous properties is not run again"
+  });
+  return {
+    PhysicalResourceId: event.PhysicalResourceId,
+    Data: { [SKIP_REASON_KEY]: ROLLBACK_SKIP_REASON }
+  };
+}
 async function checkOneOffTask(event, dependencies) {
   if (event.RequestType === "Delete") {
     logEvent("INFO", "task.check_skipped", {
       resourceType: RESOURCE_TYPE,
       requestType: event.RequestType,
       physicalResourceId: event.PhysicalResourceId
+    });
+    return { IsComplete: true };
+  }
+  if (event.RequestType === "Update" && event.Data?.[SKIP_REASON_KEY] === ROLLBACK_SKIP_REASON) {
+    logEvent("INFO", "task.check_skipped", {
+      resourceType: RESOURCE_TYPE,
+      requestType: event.RequestType,
+      logicalResourceId: event.LogicalResourceId,
+      physicalResourceId: event.PhysicalResourceId,
+      reason: "the start step ran no task because the stack is rolling back"
     });
     return { IsComplete: true };
   }
@@ -584,8 +656,9 @@ function secondsSinceCreated(task, now) {
 // src/compute/one-off-task.lambda.ts
 var ecs = new import_client_ecs.ECS({});
 var logs = new import_client_cloudwatch_logs.CloudWatchLogs({});
+var cloudformation = new import_client_cloudformation.CloudFormation({});
 async function handler(event) {
-  return handleOneOffTaskEvent(parseHandlerMode(process.env.HANDLER_MODE), event, { ecs, logs });
+  return handleOneOffTaskEvent(parseHandlerMode(process.env.HANDLER_MODE), event, { ecs, logs, cloudformation });
 }
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
