@@ -47,6 +47,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-ecs@^3',
     '@aws-sdk/client-cloudwatch-logs@^3',
     '@aws-sdk/client-cloudformation@^3',
+    '@aws-sdk/client-ec2@^3',
     '@types/aws-lambda@^8',
     'pg@^8',
     '@types/pg@^8',

@@ -11,3 +11,8 @@ export * from './compute/temporal-server';
 export * from './compute/temporal-options';
 export * from './compute/one-off-task';
 export * from './sso/postiz-app-secrets';
+export * from './edge/postiz-edge';
+export * from './edge/postiz-global-resources';
+export * from './edge/postiz-load-balancer';
+export * from './edge/postiz-distribution';
+export * from './edge/postiz-web-acl';

@@ -3,6 +3,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { PostizCompute, PostizComputeOptions } from './compute/postiz-compute';
 import { PostizData, PostizDataOptions } from './data/postiz-data';
+import { PostizEdge, PostizEdgeOptions } from './edge/postiz-edge';
 import { PostizNetwork, PostizNetworkOptions } from './network/postiz-network';
 import { DeploymentProfile } from './profile';
 import { PostizAppSecrets, PostizAppSecretsProps } from './sso/postiz-app-secrets';
@@ -55,6 +56,14 @@ export interface PostizPlatformProps {
   readonly compute?: PostizComputeOptions;
 
   /**
+   * Settings of the edge tier: web ACL, certificates, the us-east-1 companion resources and
+   * the CloudFront price class.
+   *
+   * @default - a web ACL and certificates created in this stack, which must then be in us-east-1
+   */
+  readonly edge?: PostizEdgeOptions;
+
+  /**
    * Settings of the application secrets, such as an existing `JWT_SECRET`.
    *
    * @default - generated secrets
@@ -63,9 +72,9 @@ export interface PostizPlatformProps {
 }
 
 /**
- * Postiz on AWS: a VPC, Aurora PostgreSQL, Valkey and EFS, and Postiz with Temporal on
- * ECS Fargate, composed from the tier constructs of this library with one deployment
- * profile.
+ * Postiz on AWS: a VPC, Aurora PostgreSQL, Valkey and EFS, Postiz with Temporal on ECS
+ * Fargate, and CloudFront with WAF in front of an internal load balancer, composed from
+ * the tier constructs of this library with one deployment profile.
  */
 export class PostizPlatform extends Construct {
   /** The network tier. */
@@ -79,6 +88,9 @@ export class PostizPlatform extends Construct {
 
   /** The compute tier. */
   public readonly compute: PostizCompute;
+
+  /** The edge tier: load balancer, CloudFront, WAF, certificates and DNS. */
+  public readonly edge: PostizEdge;
 
   /** The host name Postiz is served at. */
   public readonly domainName: string;
@@ -121,6 +133,16 @@ export class PostizPlatform extends Construct {
       jwtSecret: this.appSecrets.jwtSecret,
       profile: this.profile,
     });
+
+    this.edge = new PostizEdge(this, 'Edge', {
+      ...props.edge,
+      vpc: this.network.vpc,
+      vpcSubnets: this.network.appSubnets,
+      domainName: this.domainName,
+      hostedZone: props.hostedZone,
+      profile: this.profile,
+    });
+    this.compute.attachWebToTargetGroup(this.edge.loadBalancer.webTargetGroup);
   }
 }
 

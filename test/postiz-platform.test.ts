@@ -58,6 +58,7 @@ describe('PostizPlatform', () => {
       .filter((description) => typeof description === 'string' && description.startsWith('cdk-postiz:'));
     expect(descriptions.sort()).toEqual([
       'cdk-postiz: creates the Postiz and Temporal databases and their owners through the RDS Data API',
+      'cdk-postiz: finds the security group of CloudFront VPC origins',
       'cdk-postiz: starts a one-off ECS task during a deployment',
       'cdk-postiz: waits for a one-off ECS task and reports its result',
       'cdk-postiz: writes a connection URL into a Secrets Manager secret',

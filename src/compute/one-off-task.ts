@@ -26,6 +26,13 @@ export interface OneOffTaskProps {
   readonly description: string;
   /** Maximum run time before the task is stopped and the deployment fails. */
   readonly timeout: Duration;
+
+  /**
+   * A value whose change also runs the task again, besides a change of the task definition.
+   *
+   * @default - none
+   */
+  readonly trigger?: string;
 }
 
 /**
@@ -63,6 +70,7 @@ export class OneOffTask extends Construct {
         LogStreamPrefix: props.logStreamPrefix,
         Description: props.description,
         TimeoutSeconds: String(props.timeout.toSeconds()),
+        Trigger: props.trigger,
       },
     });
     provider.grantTaskAccess(props.cluster, props.logGroup);

@@ -122,6 +122,15 @@ export interface PostizComputeOptions {
   readonly worker?: PostizTierOptions;
 
   /**
+   * Image of the one-off schema update task: the image that contains the Prisma schema
+   * of the release. Required when `web.image` or `worker.image` is set without `image`,
+   * so a fork never pushes the upstream schema over its own.
+   *
+   * @default - the platform's `image`
+   */
+  readonly schemaUpdateImage?: ecs.ContainerImage;
+
+  /**
    * Command of the one-off schema update task that runs before new tasks start.
    *
    * @default ['sh', '-c', 'pnpm run prisma-db-push'] (Postiz's own `prisma db push --accept-data-loss`)
@@ -364,7 +373,7 @@ export class PostizCompute extends Construct {
       runtimePlatform: { cpuArchitecture, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
     schemaTask.addContainer('schema', {
-      image,
+      image: props.schemaUpdateImage ?? image,
       command: props.schemaUpdateCommand ?? DEFAULT_COMMANDS.schema,
       secrets: { DATABASE_URL: coreSecrets.DATABASE_URL },
       logging: ecs.LogDriver.awsLogs({ logGroup: schemaLogs, streamPrefix: 'schema' }),
@@ -503,6 +512,13 @@ function validateOptions(props: PostizComputeProps): void {
   validateUserEnvironment('environment', props.environment);
   validateUserEnvironment('web.environment', props.web?.environment);
   validateUserEnvironment('worker.environment', props.worker?.environment);
+  const tierImage = props.web?.image ?? props.worker?.image;
+  if (tierImage && !props.image && !props.schemaUpdateImage) {
+    throw new Error(
+      'web.image or worker.image is set, but neither image nor schemaUpdateImage is, so the schema update would push ' +
+      'the upstream Postiz schema into your database. Set schemaUpdateImage to the image with your Prisma schema.',
+    );
+  }
   if (props.temporal?.cloud && props.temporal.server) {
     throw new Error('temporal.cloud and temporal.server were both given. Pass cloud for Temporal Cloud, or server to size the self-hosted server.');
   }

@@ -19,7 +19,10 @@ export const TRUTHY_FLAGS = ['IS_GENERAL', 'POSTIZ_GENERIC_OAUTH', 'NOT_SECURED'
 const URL_VARIABLES = ['MAIN_URL', 'FRONTEND_URL', 'NEXT_PUBLIC_BACKEND_URL', 'BACKEND_INTERNAL_URL'];
 
 /** Variable names that carry credentials and so must come from Secrets Manager. */
-const SECRET_NAME = /(SECRET|PASSWORD|PASS$|TOKEN|API_KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS|^DATABASE_URL$|^REDIS_URL$)/;
+const SECRET_NAME = /(SECRET|PASSWORD|PASS$|PWD$|TOKEN|API_KEY|ACCESS_KEY|PRIVATE_KEY|SIGNING_KEY|CREDENTIALS|AUTH$|^DATABASE_URL$|^REDIS_URL$)/;
+
+/** A URL with a user name and password in it. */
+const URL_WITH_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]+:[^/@\s]+@/i;
 
 /** The Postiz release this library is tested against. */
 export const POSTIZ_IMAGE = 'ghcr.io/gitroomhq/postiz-app:v2.23.0';
@@ -97,7 +100,9 @@ export function postizEnvironment(tier: PostizTier, inputs: PostizEnvironmentInp
  */
 export function validateUserEnvironment(propName: string, environment: Record<string, string> = {}): void {
   for (const [name, value] of Object.entries(environment)) {
-    if (SECRET_NAME.test(name)) {
+    // Names such as POSTIZ_OAUTH_TOKEN_URL hold public endpoints, unless the URL carries a password.
+    const publicUrl = name.endsWith('_URL') && !['DATABASE_URL', 'REDIS_URL'].includes(name) && !URL_WITH_CREDENTIALS.test(value);
+    if ((SECRET_NAME.test(name) && !publicUrl) || URL_WITH_CREDENTIALS.test(value)) {
       throw new Error(
         `${propName}.${name} looks like a credential, and plain environment variables are visible in the task ` +
         'definition. Pass it in the matching secrets prop as ecs.Secret.fromSecretsManager(secret, \'field\').',

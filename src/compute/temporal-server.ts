@@ -101,6 +101,45 @@ export class TemporalServer extends Construct implements ec2.IConnectable {
     }
     securityGroup.connections.allowTo(props.database, ec2.Port.tcp(props.database.port), 'PostgreSQL');
 
+    const taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', { cpu, memoryLimitMiB, runtimePlatform });
+    taskDefinition.addContainer('temporal', {
+      image: props.image ?? ecs.ContainerImage.fromRegistry(TEMPORAL_SERVER_IMAGE),
+      entryPoint: ['/bin/bash', '-c'],
+      command: [`printf '${DYNAMIC_CONFIG}' > /tmp/dynamicconfig.yaml && exec /etc/temporal/entrypoint.sh`],
+      environment: {
+        DB: 'postgres12',
+        POSTGRES_SEEDS: props.database.hostname,
+        DB_PORT: String(props.database.port),
+        DBNAME: 'temporal',
+        VISIBILITY_DBNAME: 'temporal_visibility',
+        SQL_TLS_ENABLED: 'true',
+        SQL_HOST_VERIFICATION: 'false',
+        // Fixed when the cluster is first created; changing it later corrupts history.
+        NUM_HISTORY_SHARDS: '4',
+        SQL_MAX_CONNS: '10',
+        SQL_VIS_MAX_CONNS: '5',
+        LOG_LEVEL: 'warn',
+        // Bind every interface so the health check reaches 127.0.0.1; the entrypoint
+        // then broadcasts the task's own address to the other servers.
+        BIND_ON_IP: '0.0.0.0',
+        DYNAMIC_CONFIG_FILE_PATH: '/tmp/dynamicconfig.yaml',
+        GOMEMLIMIT: `${Math.floor(memoryLimitMiB * 0.8)}MiB`,
+      },
+      secrets: {
+        POSTGRES_USER: ecs.Secret.fromSecretsManager(temporalSecret, 'username'),
+        POSTGRES_PWD: ecs.Secret.fromSecretsManager(temporalSecret, 'password'),
+      },
+      portMappings: [{ containerPort: FRONTEND_PORT, name: 'grpc' }],
+      healthCheck: {
+        command: ['CMD-SHELL', `temporal operator cluster health --address 127.0.0.1:${FRONTEND_PORT} | grep -q SERVING`],
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(10),
+        retries: 5,
+        startPeriod: Duration.seconds(90),
+      },
+      logging: ecs.LogDriver.awsLogs({ logGroup: props.logGroup, streamPrefix: 'temporal' }),
+    });
+
     // Schema setup and upgrade, before every rollout of the server.
     const schemaTask = new ecs.FargateTaskDefinition(this, 'SchemaTask', { cpu: 256, memoryLimitMiB: 512, runtimePlatform });
     schemaTask.addContainer('schema', {
@@ -141,49 +180,12 @@ export class TemporalServer extends Construct implements ec2.IConnectable {
       securityGroups: [schemaSecurityGroup],
       description: 'Temporal schema setup (temporal-sql-tool)',
       timeout: Duration.minutes(10),
+      // A new server revision (such as a new image) upgrades the schema first.
+      trigger: taskDefinition.taskDefinitionArn,
     });
     if (props.database.ready) {
       schema.node.addDependency(props.database.ready);
     }
-
-    const taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', { cpu, memoryLimitMiB, runtimePlatform });
-    taskDefinition.addContainer('temporal', {
-      image: props.image ?? ecs.ContainerImage.fromRegistry(TEMPORAL_SERVER_IMAGE),
-      entryPoint: ['/bin/bash', '-c'],
-      command: [`printf '${DYNAMIC_CONFIG}' > /tmp/dynamicconfig.yaml && exec /etc/temporal/entrypoint.sh`],
-      environment: {
-        DB: 'postgres12',
-        POSTGRES_SEEDS: props.database.hostname,
-        DB_PORT: String(props.database.port),
-        DBNAME: 'temporal',
-        VISIBILITY_DBNAME: 'temporal_visibility',
-        SQL_TLS_ENABLED: 'true',
-        SQL_HOST_VERIFICATION: 'false',
-        // Fixed when the cluster is first created; changing it later corrupts history.
-        NUM_HISTORY_SHARDS: '4',
-        SQL_MAX_CONNS: '10',
-        SQL_VIS_MAX_CONNS: '5',
-        LOG_LEVEL: 'warn',
-        // Bind every interface so the health check reaches 127.0.0.1; the entrypoint
-        // then broadcasts the task's own address to the other servers.
-        BIND_ON_IP: '0.0.0.0',
-        DYNAMIC_CONFIG_FILE_PATH: '/tmp/dynamicconfig.yaml',
-        GOMEMLIMIT: `${Math.floor(memoryLimitMiB * 0.8)}MiB`,
-      },
-      secrets: {
-        POSTGRES_USER: ecs.Secret.fromSecretsManager(temporalSecret, 'username'),
-        POSTGRES_PWD: ecs.Secret.fromSecretsManager(temporalSecret, 'password'),
-      },
-      portMappings: [{ containerPort: FRONTEND_PORT, name: 'grpc' }],
-      healthCheck: {
-        command: ['CMD-SHELL', `temporal operator cluster health --address 127.0.0.1:${FRONTEND_PORT} | grep -q SERVING`],
-        interval: Duration.seconds(15),
-        timeout: Duration.seconds(10),
-        retries: 5,
-        startPeriod: Duration.seconds(90),
-      },
-      logging: ecs.LogDriver.awsLogs({ logGroup: props.logGroup, streamPrefix: 'temporal' }),
-    });
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: props.cluster,

@@ -7,11 +7,38 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { ConnectionUrlFunction } from './connection-url-function';
 import { DatabaseProvisionerFunction } from './database-provisioner-function';
+import { VpcOriginSecurityGroupFunction } from '../edge/vpc-origin-security-group-function';
 import { skipCheckov, skipCheckovForDeploymentFunctions } from '../common/checkov';
 
-type HandlerKind = 'DatabaseProvisioner' | 'ConnectionUrl';
+type HandlerKind = 'DatabaseProvisioner' | 'ConnectionUrl' | 'VpcOriginSecurityGroup';
 
-interface SharedProvider {
+interface HandlerSpec {
+  readonly create: (scope: Construct, id: string, props: lambda.FunctionOptions) => lambda.Function;
+  readonly description: string;
+  readonly timeout: Duration;
+}
+
+const HANDLERS: Record<HandlerKind, HandlerSpec> = {
+  DatabaseProvisioner: {
+    create: (scope, id, props) => new DatabaseProvisionerFunction(scope, id, props),
+    description: 'cdk-postiz: creates the Postiz and Temporal databases and their owners through the RDS Data API',
+    // The database can take minutes to resume from auto-pause.
+    timeout: Duration.minutes(10),
+  },
+  ConnectionUrl: {
+    create: (scope, id, props) => new ConnectionUrlFunction(scope, id, props),
+    description: 'cdk-postiz: writes a connection URL into a Secrets Manager secret',
+    timeout: Duration.minutes(1),
+  },
+  VpcOriginSecurityGroup: {
+    create: (scope, id, props) => new VpcOriginSecurityGroupFunction(scope, id, props),
+    description: 'cdk-postiz: finds the security group of CloudFront VPC origins',
+    // CloudFront creates the group shortly after the VPC origin; the handler waits up to 5 minutes.
+    timeout: Duration.minutes(6),
+  },
+};
+
+export interface SharedProvider {
   readonly provider: cr.Provider;
   readonly handler: lambda.IFunction;
 }
@@ -20,7 +47,7 @@ interface SharedProvider {
  * Returns the stack-wide provider of one custom resource kind, creating it on first use,
  * so a stack with several tiers deploys each handler once.
  */
-function sharedProvider(scope: Construct, kind: HandlerKind): SharedProvider {
+export function sharedProvider(scope: Construct, kind: HandlerKind): SharedProvider {
   const stack = Stack.of(scope);
   const id = `CdkPostiz${kind}Provider`;
   const existing = stack.node.tryFindChild(id) as ProviderHolder | undefined;
@@ -37,20 +64,15 @@ class ProviderHolder extends Construct implements SharedProvider {
   constructor(scope: Construct, id: string, kind: HandlerKind) {
     super(scope, id);
     const handlerLogs = providerLogGroup(this, 'HandlerLogs');
-    const common = {
+    const spec = HANDLERS[kind];
+    this.handler = spec.create(this, 'Handler', {
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       logGroup: handlerLogs,
       role: logWriterRole(this, 'HandlerRole', handlerLogs),
-      description: kind === 'DatabaseProvisioner'
-        ? 'cdk-postiz: creates the Postiz and Temporal databases and their owners through the RDS Data API'
-        : 'cdk-postiz: writes a connection URL into a Secrets Manager secret',
-      // The database can take minutes to resume from auto-pause.
-      timeout: kind === 'DatabaseProvisioner' ? Duration.minutes(10) : Duration.minutes(1),
-    };
-    this.handler = kind === 'DatabaseProvisioner'
-      ? new DatabaseProvisionerFunction(this, 'Handler', common)
-      : new ConnectionUrlFunction(this, 'Handler', common);
+      description: spec.description,
+      timeout: spec.timeout,
+    });
 
     const providerLogs = providerLogGroup(this, 'ProviderLogs');
     this.provider = new cr.Provider(this, 'Provider', {

@@ -1,7 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DeploymentProfile, PostizComputeOptions, PostizPlatform } from '../../src';
 import { exampleZone, newStack } from '../support/stack';
@@ -300,20 +299,8 @@ describe('PostizCompute capacity and scaling', () => {
     }
   });
 
-  test('web scales on response time above one second once attached', () => {
-    const { template } = synth({}, undefined, (platform, stack) => {
-      const loadBalancer = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc: platform.network.vpc });
-      const listener = loadBalancer.addListener('Http', { port: 80, open: false });
-      const targetGroup = new elbv2.ApplicationTargetGroup(stack, 'Targets', {
-        vpc: platform.network.vpc,
-        port: 5000,
-        protocol: elbv2.ApplicationProtocol.HTTP,
-        targetType: elbv2.TargetType.IP,
-        healthCheck: { path: '/api/' },
-      });
-      listener.addTargetGroups('Default', { targetGroups: [targetGroup] });
-      platform.compute.attachWebToTargetGroup(targetGroup);
-    });
+  test('web scales on response time above one second', () => {
+    const { template } = synth();
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: Match.objectLike({
         TargetValue: 1,
@@ -321,7 +308,7 @@ describe('PostizCompute capacity and scaling', () => {
       }),
     });
     template.hasResourceProperties('AWS::ECS::Service', {
-      LoadBalancers: [{ ContainerName: 'postiz', ContainerPort: 5000, TargetGroupArn: Match.anyValue() }],
+      LoadBalancers: [{ ContainerName: 'postiz', ContainerPort: 5000, TargetGroupArn: { Ref: Match.stringLikeRegexp('^PostizEdgeLoadBalancerWebTargets') } }],
     });
   });
 
@@ -349,10 +336,17 @@ describe('PostizCompute overrides', () => {
     const { template } = synth({
       web: { image: ecs.ContainerImage.fromRegistry('example.org/postiz-web:1'), command: ['node', 'server.js'] },
       worker: { image: ecs.ContainerImage.fromRegistry('example.org/postiz-workers:1') },
+      schemaUpdateImage: ecs.ContainerImage.fromRegistry('example.org/postiz-backend:1'),
     });
+    expect(container(template, 'PostizComputeSchemaTask').Image).toBe('example.org/postiz-backend:1');
     expect(container(template, 'PostizComputeWebTaskDefinition').Image).toBe('example.org/postiz-web:1');
     expect(container(template, 'PostizComputeWebTaskDefinition').Command).toEqual(['node', 'server.js']);
     expect(container(template, 'PostizComputeWorkerTaskDefinition').Image).toBe('example.org/postiz-workers:1');
+  });
+
+  test('public URLs with token in the name are allowed', () => {
+    const { template } = synth({ environment: { POSTIZ_OAUTH_TOKEN_URL: 'https://id.example.com/oauth/token' } });
+    expect(environmentOf(container(template, 'PostizComputeWebTaskDefinition')).POSTIZ_OAUTH_TOKEN_URL).toBe('https://id.example.com/oauth/token');
   });
 
   test('ECS Exec turns on with encrypted logging', () => {
@@ -394,6 +388,11 @@ describe('PostizCompute validation', () => {
     ['a trailing slash', { worker: { environment: { FRONTEND_URL: 'https://social.example.com/' } } },
       /worker.environment.FRONTEND_URL 'https:\/\/social.example.com\/' ends with a slash/],
     ['PORT', { environment: { PORT: '8080' } }, /environment.PORT is set, but the image's nginx expects the backend on port 3000/],
+    ['a Stripe signing key', { environment: { STRIPE_SIGNING_KEY: 'whsec_1' } }, /environment.STRIPE_SIGNING_KEY looks like a credential/],
+    ['a password in a URL', { worker: { environment: { SMTP_URL: 'smtp://user:secret@mail.example.com' } } },
+      /worker.environment.SMTP_URL looks like a credential/],
+    ['a fork image without a schema image', { web: { image: ecs.ContainerImage.fromRegistry('example.org/postiz-web:1') } },
+      /web.image or worker.image is set, but neither image nor schemaUpdateImage is.*Set schemaUpdateImage/],
     ['min above max', { web: { minTasks: 3, maxTasks: 2 } }, /web.minTasks 3 and web.maxTasks 2 are invalid/],
     ['zero weights', { worker: { capacity: { onDemandBase: 1, onDemandWeight: 0, spotWeight: 0 } } },
       /worker.capacity \{ onDemandBase: 1, onDemandWeight: 0, spotWeight: 0 \} is invalid/],

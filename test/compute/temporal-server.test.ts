@@ -98,6 +98,12 @@ describe('TemporalServer', () => {
     expect(namespaceResource[1].DependsOn).toContain(serviceId);
   });
 
+  test('a new server revision runs the schema setup again', () => {
+    const [schemaSetup] = Object.values(template.findResources('Custom::PostizOneOffTask')).filter((resource) =>
+      JSON.stringify(resource.Properties.TaskDefinition).includes('TemporalSchemaTask'));
+    expect(schemaSetup.Properties.Trigger).toEqual({ Ref: expect.stringMatching(/^PostizComputeTemporalTaskDefinition/) });
+  });
+
   test('server starts after its schema setup', () => {
     const [serviceResource] = Object.entries(template.findResources('AWS::ECS::Service')).filter(([id]) => id.startsWith('PostizComputeTemporal'));
     const [schemaSetup] = Object.keys(template.findResources('Custom::PostizOneOffTask')).filter((id) => id.includes('TemporalSchemaSetup'));

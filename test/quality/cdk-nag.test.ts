@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildExampleStack } from '../../integ/example';
-import { DeploymentProfile, PostizPlatform } from '../../src';
+import { DeploymentProfile, PostizGlobalResources, PostizPlatform } from '../../src';
 import { exampleZone } from '../support/stack';
 
 /** Returns every unacknowledged AwsSolutions finding as "rule at construct path". */
@@ -23,7 +23,7 @@ describe('cdk-nag AwsSolutions', () => {
 
   test('development platform has no unacknowledged findings', () => {
     const app = new App();
-    const stack = new Stack(app, 'Dev', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const stack = new Stack(app, 'Dev', { env: { account: '123456789012', region: 'us-east-1' } });
     new PostizPlatform(stack, 'Postiz', {
       domainName: 'social.example.com',
       hostedZone: exampleZone(stack),
@@ -34,11 +34,11 @@ describe('cdk-nag AwsSolutions', () => {
 
   test('platform in an existing VPC has no unacknowledged findings', () => {
     const app = new App();
-    const stack = new Stack(app, 'Byo', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const stack = new Stack(app, 'Byo', { env: { account: '123456789012', region: 'us-east-1' } });
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
       vpcId: 'vpc-0123456789abcdef0',
       vpcCidrBlock: '10.0.0.0/16',
-      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      availabilityZones: ['us-east-1a', 'us-east-1b'],
       privateSubnetIds: ['subnet-0a', 'subnet-0b'],
       isolatedSubnetIds: ['subnet-1a', 'subnet-1b'],
     });
@@ -47,6 +47,16 @@ describe('cdk-nag AwsSolutions', () => {
       hostedZone: exampleZone(stack),
       network: { vpc, interfaceEndpoints: true },
     });
+    expect(findings(app)).toEqual([]);
+  });
+
+  test('two-region layout has no unacknowledged findings', () => {
+    const app = new App();
+    const env = { account: '123456789012' };
+    const global = new Stack(app, 'Global', { env: { ...env, region: 'us-east-1' }, crossRegionReferences: true });
+    const main = new Stack(app, 'Main', { env: { ...env, region: 'eu-west-1' }, crossRegionReferences: true });
+    const globalResources = new PostizGlobalResources(global, 'Global', { domainName: 'social.example.com', hostedZone: exampleZone(global) });
+    new PostizPlatform(main, 'Postiz', { domainName: 'social.example.com', hostedZone: exampleZone(main), edge: { globalResources } });
     expect(findings(app)).toEqual([]);
   });
 
