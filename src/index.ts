@@ -6,6 +6,7 @@ export * from './data/postiz-database';
 export * from './data/postiz-cache';
 export * from './data/postiz-uploads';
 export * from './compute/postiz-compute';
+export * from './compute/postiz-compute-options';
 export * from './compute/postiz-service';
 export * from './compute/temporal-server';
 export * from './compute/temporal-options';

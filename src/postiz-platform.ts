@@ -1,7 +1,8 @@
 import { Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { PostizCompute, PostizComputeOptions } from './compute/postiz-compute';
+import { PostizCompute } from './compute/postiz-compute';
+import { PostizComputeOptions } from './compute/postiz-compute-options';
 import { PostizData, PostizDataOptions } from './data/postiz-data';
 import { PostizEdge, PostizEdgeOptions } from './edge/postiz-edge';
 import { PostizNetwork, PostizNetworkOptions } from './network/postiz-network';

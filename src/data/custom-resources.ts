@@ -7,8 +7,8 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { ConnectionUrlFunction } from './connection-url-function';
 import { DatabaseProvisionerFunction } from './database-provisioner-function';
-import { VpcOriginSecurityGroupFunction } from '../edge/vpc-origin-security-group-function';
 import { skipCheckov, skipCheckovForDeploymentFunctions } from '../common/checkov';
+import { VpcOriginSecurityGroupFunction } from '../edge/vpc-origin-security-group-function';
 
 type HandlerKind = 'DatabaseProvisioner' | 'ConnectionUrl' | 'VpcOriginSecurityGroup';
 

@@ -54,7 +54,7 @@ export interface PostizDistributionProps {
  *   responses pass through.
  * - `/_next/static/*`: cached for a year; Next.js gives these files content hashes.
  * - `/uploads/*`: cached, never compressed, so social networks get `Content-Length` and
- *   206 answers to ranged GETs.
+ *   206 responses to ranged GETs.
  * - everything else: not cached, every cookie and header forwarded.
  *
  * The origin is the internal load balancer, through a VPC origin over HTTPS. The `Host`

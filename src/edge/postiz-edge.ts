@@ -93,10 +93,10 @@ export interface PostizEdgeProps extends PostizEdgeOptions {
 }
 
 /**
- * The edge tier: a browser resolves the domain name in Route 53 to CloudFront, which
- * applies the WAF web ACL, terminates TLS with a us-east-1 certificate, and forwards to an
- * internal load balancer through a VPC origin over HTTPS; the load balancer forwards to the
- * web tier on port 5000.
+ * The edge tier. A browser resolves the domain name in Route 53 to CloudFront, which
+ * applies the WAF web ACL and terminates TLS with a us-east-1 certificate. CloudFront
+ * forwards to an internal load balancer through a VPC origin over HTTPS, and the load
+ * balancer forwards to the web tier on port 5000.
  */
 export class PostizEdge extends Construct {
   /** The internal load balancer. */

@@ -89,7 +89,7 @@ export class PostizLoadBalancer extends Construct {
       port: 5000,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targetType: elbv2.TargetType.IP,
-      // Postiz's backend answers GET /api/ with 200 without touching the database.
+      // Postiz's backend returns 200 for GET /api/ without touching the database.
       healthCheck: {
         path: '/api/',
         healthyHttpCodes: '200',
