@@ -1,10 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { DeploymentProfile, PostizPlatform } from '../src';
+import { DeploymentProfile, OidcEndpoints, PostizPlatform, SocialProvider } from '../src';
 
 /**
  * The example platform: production profile in us-east-1, served at
- * social.example.com from the example.com hosted zone.
+ * social.example.com from the example.com hosted zone, with single sign-on through
+ * Keycloak and the X and LinkedIn integrations.
  */
 export function buildExampleStack(app: App): Stack {
   const stack = new Stack(app, 'PostizExample', {
@@ -25,6 +26,15 @@ export function buildExampleStack(app: App): Stack {
     network: {
       availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
     },
+    sso: {
+      endpoints: OidcEndpoints.fromKeycloak('https://id.example.com', 'staff'),
+      clientId: 'postiz',
+      displayName: 'Example ID',
+    },
+    socialProviders: [
+      { provider: SocialProvider.X },
+      { provider: SocialProvider.LINKEDIN, values: { LINKEDIN_CLIENT_ID: '86example0client' } },
+    ],
   });
 
   return stack;

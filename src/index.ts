@@ -17,3 +17,7 @@ export * from './edge/postiz-global-resources';
 export * from './edge/postiz-load-balancer';
 export * from './edge/postiz-distribution';
 export * from './edge/postiz-web-acl';
+export * from './sso/oidc-endpoints';
+export * from './sso/postiz-oidc-sso';
+export * from './sso/postiz-integrations';
+export * from './sso/secret-redeploy';

@@ -8,6 +8,9 @@ import { PostizEdge, PostizEdgeOptions } from './edge/postiz-edge';
 import { PostizNetwork, PostizNetworkOptions } from './network/postiz-network';
 import { DeploymentProfile } from './profile';
 import { PostizAppSecrets, PostizAppSecretsProps } from './sso/postiz-app-secrets';
+import { PostizIntegrations, SocialProviderSettings, EmailSettings } from './sso/postiz-integrations';
+import { PostizOidcSso, PostizOidcSsoOptions } from './sso/postiz-oidc-sso';
+import { SecretChangeRedeploy } from './sso/secret-redeploy';
 
 /**
  * Properties of `PostizPlatform`.
@@ -65,6 +68,27 @@ export interface PostizPlatformProps {
   readonly edge?: PostizEdgeOptions;
 
   /**
+   * Single sign-on through a generic OpenID Connect identity provider.
+   *
+   * @default - email and password login only
+   */
+  readonly sso?: PostizOidcSsoOptions;
+
+  /**
+   * Social networks to enable, with their credentials in Secrets Manager.
+   *
+   * @default - none; Postiz then offers no social network to connect
+   */
+  readonly socialProviders?: SocialProviderSettings[];
+
+  /**
+   * Email delivery (Resend or SMTP) for activation and notification emails.
+   *
+   * @default - no email; Postiz then activates new accounts at registration
+   */
+  readonly email?: EmailSettings;
+
+  /**
    * Settings of the application secrets, such as an existing `JWT_SECRET`.
    *
    * @default - generated secrets
@@ -92,6 +116,18 @@ export class PostizPlatform extends Construct {
 
   /** The edge tier: load balancer, CloudFront, WAF, certificates and DNS. */
   public readonly edge: PostizEdge;
+
+  /** Single sign-on, when configured. */
+  public readonly sso?: PostizOidcSso;
+
+  /** Social provider and email settings. */
+  public readonly integrations: PostizIntegrations;
+
+  /**
+   * Redeploys the web and worker tiers when an operator-managed secret gets a new value;
+   * undefined when there is no such secret.
+   */
+  public readonly secretRedeploy?: SecretChangeRedeploy;
 
   /** The host name Postiz is served at. */
   public readonly domainName: string;
@@ -123,8 +159,33 @@ export class PostizPlatform extends Construct {
       profile: this.profile,
     });
 
+    if (props.sso) {
+      this.sso = new PostizOidcSso(this, 'Sso', {
+        ...props.sso,
+        domainName: this.domainName,
+        profile: this.profile,
+        encryptionKey: this.appSecrets.encryptionKey,
+      });
+    }
+
+    this.integrations = new PostizIntegrations(this, 'Integrations', {
+      socialProviders: props.socialProviders,
+      email: props.email,
+      profile: this.profile,
+      encryptionKey: this.appSecrets.encryptionKey,
+    });
+
+    // Single sign-on concerns the web tier alone; social networks and email both tiers.
+    const compute = props.compute ?? {};
     this.compute = new PostizCompute(this, 'Compute', {
-      ...props.compute,
+      ...compute,
+      environment: { ...this.integrations.environment, ...compute.environment },
+      secrets: { ...this.integrations.secrets, ...compute.secrets },
+      web: {
+        ...compute.web,
+        environment: { ...this.sso?.environment, ...compute.web?.environment },
+        secrets: { ...this.sso?.secrets, ...compute.web?.secrets },
+      },
       vpc: this.network.vpc,
       vpcSubnets: this.network.appSubnets,
       domainName: this.domainName,
@@ -144,6 +205,17 @@ export class PostizPlatform extends Construct {
       profile: this.profile,
     });
     this.compute.attachWebToTargetGroup(this.edge.loadBalancer.webTargetGroup);
+
+    // Tasks read secrets only at start, so a new client secret or provider credential
+    // reaches them through a new deployment.
+    const operatorSecrets = [...(this.sso ? [this.sso.clientSecret] : []), ...this.integrations.secretsList];
+    if (operatorSecrets.length > 0) {
+      this.secretRedeploy = new SecretChangeRedeploy(this, 'SecretRedeploy', {
+        secrets: operatorSecrets,
+        services: [this.compute.web.service, this.compute.worker.service],
+        description: 'cdk-postiz: redeploys Postiz when its SSO, social provider or email secrets change',
+      });
+    }
   }
 }
 

@@ -19,7 +19,7 @@ export const TRUTHY_FLAGS = ['IS_GENERAL', 'POSTIZ_GENERIC_OAUTH', 'NOT_SECURED'
 const URL_VARIABLES = ['MAIN_URL', 'FRONTEND_URL', 'NEXT_PUBLIC_BACKEND_URL', 'BACKEND_INTERNAL_URL'];
 
 /** Variable names that carry credentials and so must come from Secrets Manager. */
-const SECRET_NAME = /(SECRET|PASSWORD|PASS$|PWD$|TOKEN|API_KEY|ACCESS_KEY|PRIVATE_KEY|SIGNING_KEY|CREDENTIALS|AUTH$|^DATABASE_URL$|^REDIS_URL$)/;
+const SECRET_NAME = /(SECRET|PASSWORD|PASS$|PWD$|TOKEN|API_KEY|ACCESS_KEY|PRIVATE_KEY|SIGNING_KEY|CREDENTIALS|(^|_)AUTH$|^DATABASE_URL$|^REDIS_URL$)/;
 
 /** A URL with a user name and password in it. */
 const URL_WITH_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]+:[^/@\s]+@/i;
