@@ -64,9 +64,19 @@ export interface PostizWebAclProps {
    * units (WCUs), and AWS WAF charges extra for a web ACL above 1,500 WCUs.
    *
    * @default - media uploads (`/api/media/`, `/api/public/v1/upload`), posts (`/api/posts`,
-   * `/api/public/v1/posts`), post sets (`/api/sets`) and the AI assistant (`/api/copilot/`)
+   * `/api/public/v1/posts`), post sets (`/api/sets`), the AI assistant (`/api/copilot/`) and
+   * the MCP server (`/api/mcp`)
    */
   readonly largeBodyPaths?: string[];
+
+  /**
+   * URI path prefixes that receive uploaded files. File content can look like path
+   * traversal, remote file inclusion or metadata-service URLs to the core rule set's body
+   * rules, so on these paths those rules only count; elsewhere they block as before.
+   *
+   * @default - media uploads (`/api/media/`, `/api/public/v1/upload`)
+   */
+  readonly uploadPaths?: string[];
 
   /**
    * URI path prefixes whose request bodies carry HTML from the Postiz post editor, so the
@@ -74,8 +84,9 @@ export interface PostizWebAclProps {
    * rules still block matching bodies on every other path, and an empty list keeps them
    * blocking everywhere. Each prefix adds about 22 WCUs.
    *
-   * @default - posts (`/api/posts`, `/api/public/v1/posts`), signatures (`/api/signatures`)
-   * and post sets (`/api/sets`)
+   * @default - posts (`/api/posts`, `/api/public/v1/posts`), signatures (`/api/signatures`),
+   * post sets (`/api/sets`), the AI assistant (`/api/copilot/`), the MCP server (`/api/mcp`)
+   * and media uploads, whose file content the body rules can mistake for injection
    */
   readonly richTextPaths?: string[];
 
@@ -110,10 +121,19 @@ const DEFAULT_LARGE_BODY_PATHS = [
   '/api/public/v1/posts',
   '/api/sets',
   '/api/copilot/',
+  // The MCP server (/mcp/:id and /mcp-oauth) takes post content in its tool calls.
+  '/api/mcp',
 ];
 
+const DEFAULT_UPLOAD_PATHS = ['/api/media/', '/api/public/v1/upload'];
+
 // The post editor sends its content as HTML (TipTap getHTML) to these routes.
-const DEFAULT_RICH_TEXT_PATHS = ['/api/posts', '/api/public/v1/posts', '/api/signatures', '/api/sets'];
+const DEFAULT_RICH_TEXT_PATHS = [
+  '/api/posts', '/api/public/v1/posts', '/api/signatures', '/api/sets', '/api/copilot/', '/api/mcp', ...DEFAULT_UPLOAD_PATHS,
+];
+
+/** Paths the rate limit does not count: media that social networks fetch, and static files. */
+const UNCOUNTED_PATHS = [MEDIA_PATH, '/_next/static/'];
 
 const DEFAULT_RATE_LIMIT = 2000;
 
@@ -126,6 +146,12 @@ const MAX_RATE_LIMIT = 2_000_000_000;
 const CORE_RULE_SET = 'AWSManagedRulesCommonRuleSet';
 const SQL_RULE_SET = 'AWSManagedRulesSQLiRuleSet';
 const SIZE_RESTRICTIONS_BODY_LABEL = 'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body';
+const FILE_CONTENT_BODY_RULES = ['GenericLFI_BODY', 'GenericRFI_BODY', 'EC2MetaDataSSRF_BODY'];
+const FILE_CONTENT_BODY_LABELS = [
+  'awswaf:managed:aws:core-rule-set:GenericLFI_Body',
+  'awswaf:managed:aws:core-rule-set:GenericRFI_Body',
+  'awswaf:managed:aws:core-rule-set:EC2MetaDataSSRF_Body',
+];
 const INJECTION_BODY_LABELS = [
   'awswaf:managed:aws:core-rule-set:CrossSiteScripting_Body',
   'awswaf:managed:aws:sql-database:SQLi_Body',
@@ -185,6 +211,7 @@ export class PostizWebAcl extends Construct {
       );
     }
     const richTextPaths = validatePaths('richTextPaths', props.richTextPaths ?? DEFAULT_RICH_TEXT_PATHS);
+    const uploadPaths = validatePaths('uploadPaths', props.uploadPaths ?? DEFAULT_UPLOAD_PATHS);
 
     const rules: wafv2.CfnWebACL.RuleProperty[] = [];
     if (ipv4Cidrs.length + ipv6Cidrs.length > 0) {
@@ -200,7 +227,16 @@ export class PostizWebAcl extends Construct {
       name: 'RateLimitPerIp',
       priority: 30,
       action: { block: { customResponse: { responseCode: 429 } } },
-      statement: { rateBasedStatement: { limit: rateLimit, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+      statement: {
+        rateBasedStatement: {
+          limit: rateLimit,
+          aggregateKeyType: 'IP',
+          evaluationWindowSec: 300,
+          // Social networks fetch media in bursts of ranged GETs, and CloudFront serves static
+          // files from its cache: neither should use up a client's budget.
+          scopeDownStatement: not(startsWithAny(UNCOUNTED_PATHS)),
+        },
+      },
       visibilityConfig: visibility('RateLimitPerIp'),
     });
     rules.push(managedRuleGroup('AWSManagedRulesAmazonIpReputationList', 40));
@@ -211,11 +247,18 @@ export class PostizWebAcl extends Construct {
     rules.push(managedRuleGroup(CORE_RULE_SET, 50, [
       'SizeRestrictions_BODY',
       ...(richTextPaths.length > 0 ? ['CrossSiteScripting_BODY'] : []),
+      ...(uploadPaths.length > 0 ? FILE_CONTENT_BODY_RULES : []),
     ]));
     rules.push(blockRule('BlockLargeBodiesOutsideLargeBodyPaths', 51, allOf([
       labelMatch(SIZE_RESTRICTIONS_BODY_LABEL),
       not(startsWithAny(largeBodyPaths)),
     ])));
+    if (uploadPaths.length > 0) {
+      rules.push(blockRule('BlockFileRulesOutsideUploadPaths', 52, allOf([
+        anyOf(FILE_CONTENT_BODY_LABELS.map(labelMatch)),
+        not(startsWithAny(uploadPaths)),
+      ])));
+    }
 
     rules.push(managedRuleGroup('AWSManagedRulesKnownBadInputsRuleSet', 60));
 

@@ -46,8 +46,12 @@ const DEFAULT_LARGE_BODY_PATHS = [
   '/api/public/v1/posts',
   '/api/sets',
   '/api/copilot/',
+  '/api/mcp',
 ];
-const DEFAULT_RICH_TEXT_PATHS = ['/api/posts', '/api/public/v1/posts', '/api/signatures', '/api/sets'];
+const DEFAULT_UPLOAD_PATHS = ['/api/media/', '/api/public/v1/upload'];
+const DEFAULT_RICH_TEXT_PATHS = [
+  '/api/posts', '/api/public/v1/posts', '/api/signatures', '/api/sets', '/api/copilot/', '/api/mcp', ...DEFAULT_UPLOAD_PATHS,
+];
 
 /** Returns every unacknowledged AwsSolutions finding as "rule at construct path". */
 function nagFindings(app: App): string[] {
@@ -76,6 +80,7 @@ describe('PostizWebAcl defaults', () => {
       'AWSManagedRulesAmazonIpReputationList',
       'AWSManagedRulesCommonRuleSet',
       'BlockLargeBodiesOutsideLargeBodyPaths',
+      'BlockFileRulesOutsideUploadPaths',
       'AWSManagedRulesKnownBadInputsRuleSet',
       'AWSManagedRulesSQLiRuleSet',
       'BlockInjectionInBodiesOutsideRichTextPaths',
@@ -113,12 +118,36 @@ describe('PostizWebAcl defaults', () => {
     expect(statement.ExcludedRules).toBeUndefined();
   });
 
-  test('counts the core body size and XSS rules', () => {
+  test('counts the core body size, XSS and file content rules', () => {
     const statement = ruleNamed(rules, 'AWSManagedRulesCommonRuleSet').Statement.ManagedRuleGroupStatement;
     expect(statement.RuleActionOverrides).toEqual([
       { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
       { Name: 'CrossSiteScripting_BODY', ActionToUse: { Count: {} } },
+      { Name: 'GenericLFI_BODY', ActionToUse: { Count: {} } },
+      { Name: 'GenericRFI_BODY', ActionToUse: { Count: {} } },
+      { Name: 'EC2MetaDataSSRF_BODY', ActionToUse: { Count: {} } },
     ]);
+  });
+
+  test('blocks file content matches outside upload paths', () => {
+    const fileRule = ruleNamed(rules, 'BlockFileRulesOutsideUploadPaths');
+    expect(fileRule.Action).toEqual({ Block: {} });
+    expect(fileRule.Statement).toEqual({
+      AndStatement: {
+        Statements: [
+          {
+            OrStatement: {
+              Statements: [
+                { LabelMatchStatement: { Scope: 'LABEL', Key: 'awswaf:managed:aws:core-rule-set:GenericLFI_Body' } },
+                { LabelMatchStatement: { Scope: 'LABEL', Key: 'awswaf:managed:aws:core-rule-set:GenericRFI_Body' } },
+                { LabelMatchStatement: { Scope: 'LABEL', Key: 'awswaf:managed:aws:core-rule-set:EC2MetaDataSSRF_Body' } },
+              ],
+            },
+          },
+          { NotStatement: { Statement: { OrStatement: { Statements: DEFAULT_UPLOAD_PATHS.map(startsWith) } } } },
+        ],
+      },
+    });
   });
 
   test('counts the SQL injection body rules', () => {
@@ -173,7 +202,12 @@ describe('PostizWebAcl defaults', () => {
   test('limits each IP address to 2000 requests in 5 minutes', () => {
     const rateRule = ruleNamed(rules, 'RateLimitPerIp');
     expect(rateRule.Statement).toEqual({
-      RateBasedStatement: { Limit: 2000, AggregateKeyType: 'IP', EvaluationWindowSec: 300 },
+      RateBasedStatement: {
+        Limit: 2000,
+        AggregateKeyType: 'IP',
+        EvaluationWindowSec: 300,
+        ScopeDownStatement: { NotStatement: { Statement: { OrStatement: { Statements: ['/uploads/', '/_next/static/'].map(startsWith) } } } },
+      },
     });
     expect(rateRule.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 429 } } });
   });
@@ -358,9 +392,10 @@ describe('PostizWebAcl options', () => {
   });
 
   test('blocks injection everywhere without rich text paths', () => {
-    const { rules } = synth({ richTextPaths: [] });
+    const { rules } = synth({ richTextPaths: [], uploadPaths: [] });
     const core = ruleNamed(rules, 'AWSManagedRulesCommonRuleSet').Statement.ManagedRuleGroupStatement;
     expect(core.RuleActionOverrides).toEqual([{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }]);
+    expect(rules.find((rule) => rule.Name === 'BlockFileRulesOutsideUploadPaths')).toBeUndefined();
     const sql = ruleNamed(rules, 'AWSManagedRulesSQLiRuleSet').Statement.ManagedRuleGroupStatement;
     expect(sql.RuleActionOverrides).toBeUndefined();
     expect(rules.find((rule) => rule.Name === 'BlockInjectionInBodiesOutsideRichTextPaths')).toBeUndefined();
