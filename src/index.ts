@@ -21,3 +21,4 @@ export * from './sso/oidc-endpoints';
 export * from './sso/postiz-oidc-sso';
 export * from './sso/postiz-integrations';
 export * from './sso/secret-redeploy';
+export * from './sso/postiz-product-sso';

@@ -10,6 +10,7 @@ import { DeploymentProfile } from './profile';
 import { PostizAppSecrets, PostizAppSecretsProps } from './sso/postiz-app-secrets';
 import { PostizIntegrations, SocialProviderSettings, EmailSettings } from './sso/postiz-integrations';
 import { PostizOidcSso, PostizOidcSsoOptions } from './sso/postiz-oidc-sso';
+import { PostizProductSso, PostizProductSsoOptions } from './sso/postiz-product-sso';
 import { SecretChangeRedeploy } from './sso/secret-redeploy';
 
 /**
@@ -75,6 +76,15 @@ export interface PostizPlatformProps {
   readonly sso?: PostizOidcSsoOptions;
 
   /**
+   * Product SSO for a Postiz fork that logs users in with JWTs signed by an external
+   * product (`SSO_SECRET`, `SSO_JWT_SECRET`, `SSO_ALLOWED_ORIGINS`), with rotating secrets.
+   * Upstream Postiz ignores these variables.
+   *
+   * @default - none
+   */
+  readonly productSso?: PostizProductSsoOptions;
+
+  /**
    * Social networks to enable, with their credentials in Secrets Manager.
    *
    * @default - none; Postiz then offers no social network to connect
@@ -123,6 +133,9 @@ export class PostizPlatform extends Construct {
   /** Social provider and email settings. */
   public readonly integrations: PostizIntegrations;
 
+  /** Product SSO secrets, when configured. */
+  public readonly productSso?: PostizProductSso;
+
   /**
    * Redeploys the web and worker tiers when an operator-managed secret gets a new value;
    * undefined when there is no such secret.
@@ -168,6 +181,14 @@ export class PostizPlatform extends Construct {
       });
     }
 
+    if (props.productSso) {
+      this.productSso = new PostizProductSso(this, 'ProductSso', {
+        ...props.productSso,
+        profile: this.profile,
+        encryptionKey: this.appSecrets.encryptionKey,
+      });
+    }
+
     this.integrations = new PostizIntegrations(this, 'Integrations', {
       socialProviders: props.socialProviders,
       email: props.email,
@@ -183,8 +204,8 @@ export class PostizPlatform extends Construct {
       secrets: { ...this.integrations.secrets, ...compute.secrets },
       web: {
         ...compute.web,
-        environment: { ...this.sso?.environment, ...compute.web?.environment },
-        secrets: { ...this.sso?.secrets, ...compute.web?.secrets },
+        environment: { ...this.sso?.environment, ...this.productSso?.environment, ...compute.web?.environment },
+        secrets: { ...this.sso?.secrets, ...this.productSso?.secrets, ...compute.web?.secrets },
       },
       vpc: this.network.vpc,
       vpcSubnets: this.network.appSubnets,
@@ -206,9 +227,13 @@ export class PostizPlatform extends Construct {
     });
     this.compute.attachWebToTargetGroup(this.edge.loadBalancer.webTargetGroup);
 
-    // Tasks read secrets only at start, so a new client secret or provider credential
-    // reaches them through a new deployment.
-    const operatorSecrets = [...(this.sso ? [this.sso.clientSecret] : []), ...this.integrations.secretsList];
+    // Tasks read secrets only at start, so a new client secret, a rotated product SSO key
+    // or a provider credential reaches them through a new deployment.
+    const operatorSecrets = [
+      ...(this.sso ? [this.sso.clientSecret] : []),
+      ...(this.productSso?.secretsList ?? []),
+      ...this.integrations.secretsList,
+    ];
     if (operatorSecrets.length > 0) {
       this.secretRedeploy = new SecretChangeRedeploy(this, 'SecretRedeploy', {
         secrets: operatorSecrets,

@@ -130,10 +130,11 @@ export class PostizCompute extends Construct {
       vpc: props.vpc,
       enableFargateCapacityProviders: true,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      // Sessions are encrypted with the tier key and logged to each container's own
+      // encrypted log group (the awslogs configuration of its task definition).
       executeCommandConfiguration: props.enableExecuteCommand ? {
         kmsKey: this.encryptionKey,
-        logging: ecs.ExecuteCommandLogging.OVERRIDE,
-        logConfiguration: { cloudWatchLogGroup: logGroup('ExecLogs'), cloudWatchEncryptionEnabled: true },
+        logging: ecs.ExecuteCommandLogging.DEFAULT,
       } : undefined,
     });
 
@@ -321,6 +322,12 @@ export class PostizCompute extends Construct {
       healthCheck: shared.healthCheck,
       port: shared.port,
     });
+    if (props.enableExecuteCommand) {
+      Validations.of(service.taskDefinition).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ECS Exec needs the ssmmessages channel actions, which take no resource ARN.',
+      });
+    }
     Validations.of(service.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason: 'The plain environment holds only public settings (URLs, flags, Temporal address); '

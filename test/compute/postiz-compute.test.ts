@@ -352,7 +352,7 @@ describe('PostizCompute overrides', () => {
   test('ECS Exec turns on with encrypted logging', () => {
     const { template } = synth({ enableExecuteCommand: true });
     template.hasResourceProperties('AWS::ECS::Cluster', {
-      Configuration: { ExecuteCommandConfiguration: Match.objectLike({ Logging: 'OVERRIDE', KmsKeyId: Match.anyValue() }) },
+      Configuration: { ExecuteCommandConfiguration: Match.objectLike({ Logging: 'DEFAULT', KmsKeyId: Match.anyValue() }) },
     });
     template.hasResourceProperties('AWS::ECS::Service', { EnableExecuteCommand: true });
   });

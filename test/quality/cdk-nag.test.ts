@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildExampleStack } from '../../integ/example';
-import { DeploymentProfile, PostizGlobalResources, PostizPlatform } from '../../src';
+import { DeploymentProfile, EmailProvider, OidcEndpoints, PostizGlobalResources, PostizPlatform, SocialProvider } from '../../src';
 import { exampleZone } from '../support/stack';
 
 /** Returns every unacknowledged AwsSolutions finding as "rule at construct path". */
@@ -57,6 +57,22 @@ describe('cdk-nag AwsSolutions', () => {
     const main = new Stack(app, 'Main', { env: { ...env, region: 'eu-west-1' }, crossRegionReferences: true });
     const globalResources = new PostizGlobalResources(global, 'Global', { domainName: 'social.example.com', hostedZone: exampleZone(global) });
     new PostizPlatform(main, 'Postiz', { domainName: 'social.example.com', hostedZone: exampleZone(main), edge: { globalResources } });
+    expect(findings(app)).toEqual([]);
+  });
+
+  test('platform with every option has no unacknowledged findings', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Full', { env: { account: '123456789012', region: 'us-east-1' } });
+    new PostizPlatform(stack, 'Postiz', {
+      domainName: 'social.example.com',
+      hostedZone: exampleZone(stack),
+      sso: { endpoints: OidcEndpoints.fromGoogle(), clientId: 'abc.apps.googleusercontent.com' },
+      productSso: { allowedOrigins: ['https://app.example.com'] },
+      socialProviders: [{ provider: SocialProvider.X }, { provider: SocialProvider.DISCORD, values: { DISCORD_CLIENT_ID: '123' } }],
+      email: { provider: EmailProvider.SMTP, host: 'smtp.example.com', port: 587, user: 'postiz', fromAddress: 'postiz@example.com', fromName: 'Postiz' },
+      compute: { enableExecuteCommand: true },
+      edge: { webAcl: { blockedCountries: ['KP'], allowedIpv4Cidrs: ['203.0.113.0/24'] } },
+    });
     expect(findings(app)).toEqual([]);
   });
 
