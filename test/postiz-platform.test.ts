@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { DeploymentProfile, PostizCache, PostizDatabase, PostizPlatform, PostizPlatformProps } from '../src';
+import { DeploymentProfile, EmailProvider, OidcEndpoints, PostizCache, PostizDatabase, PostizPlatform, PostizPlatformProps, SocialProvider } from '../src';
 import { exampleZone, newStack, newVpc } from './support/stack';
 
 function platform(props: Partial<PostizPlatformProps> = {}) {
@@ -132,12 +132,24 @@ describe('PostizPlatform domain validation', () => {
 });
 
 describe('PostizPlatform secrets', () => {
-  test('no secret value appears in the template', () => {
-    const { template } = platform();
+  test.each<[string, Partial<PostizPlatformProps>]>([
+    ['defaults', {}],
+    ['every secret option', {
+      sso: { endpoints: OidcEndpoints.fromGoogle(), clientId: 'abc.apps.googleusercontent.com' },
+      productSso: { allowedOrigins: ['https://app.example.com'] },
+      socialProviders: [{ provider: SocialProvider.X }, { provider: SocialProvider.SLACK, values: { SLACK_ID: '123' } }],
+      email: { provider: EmailProvider.RESEND, fromAddress: 'postiz@example.com', fromName: 'Postiz' },
+    }],
+  ])('no secret value appears in the template with %s', (_, props) => {
+    const { template } = platform(props);
     const json = JSON.stringify(template.toJSON());
     for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) {
-      expect(secret.Properties.SecretString).toBeUndefined();
-      expect(secret.Properties.GenerateSecretString).toBeDefined();
+      // Either a generated value, or fields left empty for the operator to fill.
+      if (secret.Properties.SecretString !== undefined) {
+        expect(Object.values(JSON.parse(secret.Properties.SecretString)).every((value) => value === '')).toBe(true);
+      } else {
+        expect(secret.Properties.GenerateSecretString).toBeDefined();
+      }
     }
     // Passwords reach resources only as dynamic references resolved by CloudFormation.
     expect(json).not.toMatch(/"(MasterUserPassword|AuthToken)":"[^{]/);

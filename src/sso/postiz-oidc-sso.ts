@@ -26,7 +26,7 @@ export interface PostizOidcSsoOptions {
   readonly clientSecret?: secretsmanager.ISecret;
 
   /**
-   * JSON field of `clientSecret` that holds the client secret.
+   * JSON field of `clientSecret` that contains the client secret.
    *
    * @default 'clientSecret'
    */
@@ -114,7 +114,7 @@ export class PostizOidcSso extends Construct {
         description: 'cdk-postiz: OpenID Connect client secret of Postiz; replace the placeholder with the secret from the identity provider',
         encryptionKey: key,
         removalPolicy: defaults.retainedRemovalPolicy,
-        // A random placeholder: the template never holds the real client secret.
+        // A random placeholder, so the template never contains the real client secret.
         generateSecretString: { secretStringTemplate: '{}', generateStringKey: field, excludePunctuation: true },
       });
       Validations.of(secret).acknowledge({

@@ -68,7 +68,7 @@ export class PostizProductSso extends Construct {
   /** Secrets for the web tier. */
   public readonly secrets: Record<string, ecs.Secret>;
 
-  /** The rotating secrets, whose field `secret` holds the value. */
+  /** The rotating secrets, whose field `secret` contains the value. */
   public readonly secretsList: secretsmanager.ISecret[];
 
   constructor(scope: Construct, id: string, props: PostizProductSsoProps) {
