@@ -4,6 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DeploymentProfile, PostizComputeOptions, PostizPlatform } from '../../src';
 import { exampleZone, newStack } from '../support/stack';
+import { containerOf, environmentOf, secretsOf } from '../support/task-definitions';
 
 interface Synth {
   readonly stack: Stack;
@@ -16,23 +17,6 @@ function synth(compute: PostizComputeOptions = {}, profile?: DeploymentProfile, 
   const platform = new PostizPlatform(stack, 'Postiz', { domainName: 'social.example.com', hostedZone: exampleZone(stack), profile, compute });
   extend?.(platform, stack);
   return { stack, platform, template: Template.fromStack(stack) };
-}
-
-/** Returns the container definition of a task definition whose logical id starts with the prefix. */
-function container(template: Template, taskPrefix: string): Record<string, any> {
-  const definitions = Object.entries(template.findResources('AWS::ECS::TaskDefinition'))
-    .filter(([id]) => id.startsWith(taskPrefix));
-  expect(definitions).toHaveLength(1);
-  return definitions[0][1].Properties.ContainerDefinitions[0];
-}
-
-function environmentOf(definition: Record<string, any>): Record<string, unknown> {
-  return Object.fromEntries((definition.Environment ?? []).map((entry: { Name: string; Value: unknown }) => [entry.Name, entry.Value]));
-}
-
-function secretsOf(definition: Record<string, any>): Record<string, string> {
-  return Object.fromEntries((definition.Secrets ?? []).map((entry: { Name: string; ValueFrom: unknown }) =>
-    [entry.Name, JSON.stringify(entry.ValueFrom)]));
 }
 
 const ORIGIN = 'https://social.example.com';
@@ -73,8 +57,8 @@ const ENVIRONMENT_CONTRACT: [string, string | RegExp | undefined, string | RegEx
 
 describe('PostizCompute environment contract', () => {
   const { template } = synth();
-  const web = environmentOf(container(template, 'PostizComputeWebTaskDefinition'));
-  const worker = environmentOf(container(template, 'PostizComputeWorkerTaskDefinition'));
+  const web = environmentOf(containerOf(template, 'PostizComputeWebTaskDefinition'));
+  const worker = environmentOf(containerOf(template, 'PostizComputeWorkerTaskDefinition'));
 
   test.each(ENVIRONMENT_CONTRACT)('%s', (name, webValue, workerValue) => {
     for (const [environment, expected] of [[web, webValue], [worker, workerValue]] as const) {
@@ -109,7 +93,7 @@ describe('PostizCompute secrets', () => {
   const { template } = synth();
 
   test.each(['PostizComputeWebTaskDefinition', 'PostizComputeWorkerTaskDefinition'])('%s gets every secret from Secrets Manager', (prefix) => {
-    const secrets = secretsOf(container(template, prefix));
+    const secrets = secretsOf(containerOf(template, prefix));
     expect(Object.keys(secrets).sort()).toEqual(['DATABASE_URL', 'JWT_SECRET', 'REDIS_URL']);
     expect(secrets.DATABASE_URL).toMatch(/PostizDataDatabasePostizOwner.*:url::/);
     expect(secrets.REDIS_URL).toMatch(/PostizDataCacheAuth.*:url::/);
@@ -117,7 +101,7 @@ describe('PostizCompute secrets', () => {
   });
 
   test('schema task gets only DATABASE_URL', () => {
-    const schema = container(template, 'PostizComputeSchemaTask');
+    const schema = containerOf(template, 'PostizComputeSchemaTask');
     expect(Object.keys(secretsOf(schema))).toEqual(['DATABASE_URL']);
     expect(schema.Environment).toBeUndefined();
   });
@@ -145,8 +129,8 @@ describe('PostizCompute secrets', () => {
 
 describe('PostizCompute tasks and services', () => {
   const { template } = synth();
-  const web = container(template, 'PostizComputeWebTaskDefinition');
-  const worker = container(template, 'PostizComputeWorkerTaskDefinition');
+  const web = containerOf(template, 'PostizComputeWebTaskDefinition');
+  const worker = containerOf(template, 'PostizComputeWorkerTaskDefinition');
 
   test('web tier serves port 5000 and checks /api/', () => {
     expect(web.PortMappings).toEqual([expect.objectContaining({ ContainerPort: 5000 })]);
@@ -164,7 +148,7 @@ describe('PostizCompute tasks and services', () => {
     for (const definition of [web, worker]) {
       expect(definition.Command.join(' ')).not.toMatch(/prisma|pm2-run|pnpm run pm2$/);
     }
-    expect(container(template, 'PostizComputeSchemaTask').Command).toEqual(['sh', '-c', 'pnpm run prisma-db-push']);
+    expect(containerOf(template, 'PostizComputeSchemaTask').Command).toEqual(['sh', '-c', 'pnpm run prisma-db-push']);
   });
 
   test('both tiers wait for Temporal before starting', () => {
@@ -314,7 +298,7 @@ describe('PostizCompute capacity and scaling', () => {
 
   test('WORKER_CONCURRENCY_DIVIDER follows worker.maxTasks', () => {
     const { template } = synth({ worker: { maxTasks: 3 } });
-    expect(environmentOf(container(template, 'PostizComputeWorkerTaskDefinition')).WORKER_CONCURRENCY_DIVIDER).toBe('3');
+    expect(environmentOf(containerOf(template, 'PostizComputeWorkerTaskDefinition')).WORKER_CONCURRENCY_DIVIDER).toBe('3');
   });
 });
 
@@ -324,8 +308,8 @@ describe('PostizCompute overrides', () => {
       environment: { API_LIMIT: '120' },
       web: { environment: { NEXT_PUBLIC_POLOTNO: 'key-id' } },
     }, undefined);
-    const web = environmentOf(container(template, 'PostizComputeWebTaskDefinition'));
-    const worker = environmentOf(container(template, 'PostizComputeWorkerTaskDefinition'));
+    const web = environmentOf(containerOf(template, 'PostizComputeWebTaskDefinition'));
+    const worker = environmentOf(containerOf(template, 'PostizComputeWorkerTaskDefinition'));
     expect(web.API_LIMIT).toBe('120');
     expect(worker.API_LIMIT).toBe('120');
     expect(web.NEXT_PUBLIC_POLOTNO).toBe('key-id');
@@ -338,15 +322,15 @@ describe('PostizCompute overrides', () => {
       worker: { image: ecs.ContainerImage.fromRegistry('example.org/postiz-workers:1') },
       schemaUpdateImage: ecs.ContainerImage.fromRegistry('example.org/postiz-backend:1'),
     });
-    expect(container(template, 'PostizComputeSchemaTask').Image).toBe('example.org/postiz-backend:1');
-    expect(container(template, 'PostizComputeWebTaskDefinition').Image).toBe('example.org/postiz-web:1');
-    expect(container(template, 'PostizComputeWebTaskDefinition').Command).toEqual(['node', 'server.js']);
-    expect(container(template, 'PostizComputeWorkerTaskDefinition').Image).toBe('example.org/postiz-workers:1');
+    expect(containerOf(template, 'PostizComputeSchemaTask').Image).toBe('example.org/postiz-backend:1');
+    expect(containerOf(template, 'PostizComputeWebTaskDefinition').Image).toBe('example.org/postiz-web:1');
+    expect(containerOf(template, 'PostizComputeWebTaskDefinition').Command).toEqual(['node', 'server.js']);
+    expect(containerOf(template, 'PostizComputeWorkerTaskDefinition').Image).toBe('example.org/postiz-workers:1');
   });
 
   test('public URLs with token in the name are allowed', () => {
     const { template } = synth({ environment: { POSTIZ_OAUTH_TOKEN_URL: 'https://id.example.com/oauth/token' } });
-    expect(environmentOf(container(template, 'PostizComputeWebTaskDefinition')).POSTIZ_OAUTH_TOKEN_URL).toBe('https://id.example.com/oauth/token');
+    expect(environmentOf(containerOf(template, 'PostizComputeWebTaskDefinition')).POSTIZ_OAUTH_TOKEN_URL).toBe('https://id.example.com/oauth/token');
   });
 
   test('ECS Exec turns on with encrypted logging', () => {
@@ -368,7 +352,7 @@ describe('PostizCompute overrides', () => {
     const cloud = Template.fromStack(stack);
     cloud.resourceCountIs('AWS::ServiceDiscovery::Service', 0);
     for (const prefix of ['PostizComputeWebTaskDefinition', 'PostizComputeWorkerTaskDefinition']) {
-      const definition = container(cloud, prefix);
+      const definition = containerOf(cloud, prefix);
       expect(environmentOf(definition).TEMPORAL_TLS).toBe('true');
       expect(environmentOf(definition)).not.toHaveProperty('TEMPORAL_ADDRESS');
       expect(Object.keys(secretsOf(definition)).sort()).toEqual(

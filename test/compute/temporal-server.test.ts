@@ -8,20 +8,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { DeploymentProfile, OneOffTask, PostizPlatform } from '../../src';
 import { DEFAULT_COMMANDS } from '../../src/compute/postiz-environment';
 import { exampleZone, newStack } from '../support/stack';
+import { containerOf, environmentOf } from '../support/task-definitions';
 
 function synth(profile?: DeploymentProfile): Template {
   const stack = newStack();
   new PostizPlatform(stack, 'Postiz', { domainName: 'social.example.com', hostedZone: exampleZone(stack), profile });
   return Template.fromStack(stack);
-}
-
-function containerOf(template: Template, prefix: string): Record<string, any> {
-  const [definition] = Object.entries(template.findResources('AWS::ECS::TaskDefinition')).filter(([id]) => id.startsWith(prefix));
-  return definition[1].Properties.ContainerDefinitions[0];
-}
-
-function environmentOf(definition: Record<string, any>): Record<string, unknown> {
-  return Object.fromEntries((definition.Environment ?? []).map((entry: { Name: string; Value: unknown }) => [entry.Name, entry.Value]));
 }
 
 describe('TemporalServer', () => {

@@ -1,11 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { OidcEndpoints, PostizPlatform, SocialProvider } from '../../src';
 import { exampleZone, newStack } from '../support/stack';
-
-function containerOf(template: Template, prefix: string): Record<string, any> {
-  const [definition] = Object.entries(template.findResources('AWS::ECS::TaskDefinition')).filter(([id]) => id.startsWith(prefix));
-  return definition[1].Properties.ContainerDefinitions[0];
-}
+import { containerOf } from '../support/task-definitions';
 
 function secretNames(definition: Record<string, any>): string[] {
   return definition.Secrets.map((entry: { Name: string }) => entry.Name);

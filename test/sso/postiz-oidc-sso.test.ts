@@ -2,6 +2,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { OidcEndpoints, PostizOidcSsoOptions, PostizPlatform } from '../../src';
 import { exampleZone, newStack } from '../support/stack';
+import { containerOf, environmentOf } from '../support/task-definitions';
 
 const KEYCLOAK = OidcEndpoints.fromKeycloak('https://id.example.com', 'staff');
 
@@ -9,15 +10,6 @@ function synth(sso: PostizOidcSsoOptions) {
   const stack = newStack();
   const platform = new PostizPlatform(stack, 'Postiz', { domainName: 'social.example.com', hostedZone: exampleZone(stack), sso });
   return { stack, platform, template: Template.fromStack(stack) };
-}
-
-function containerOf(template: Template, prefix: string): Record<string, any> {
-  const [definition] = Object.entries(template.findResources('AWS::ECS::TaskDefinition')).filter(([id]) => id.startsWith(prefix));
-  return definition[1].Properties.ContainerDefinitions[0];
-}
-
-function environmentOf(definition: Record<string, any>): Record<string, unknown> {
-  return Object.fromEntries((definition.Environment ?? []).map((entry: { Name: string; Value: unknown }) => [entry.Name, entry.Value]));
 }
 
 describe('PostizOidcSso', () => {

@@ -2,16 +2,12 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PostizPlatform, PostizProductSsoOptions } from '../../src';
 import { exampleZone, newStack } from '../support/stack';
+import { containerOf } from '../support/task-definitions';
 
 function synth(productSso: PostizProductSsoOptions) {
   const stack = newStack();
   new PostizPlatform(stack, 'Postiz', { domainName: 'social.example.com', hostedZone: exampleZone(stack), productSso });
   return Template.fromStack(stack);
-}
-
-function containerOf(template: Template, prefix: string): Record<string, any> {
-  const [definition] = Object.entries(template.findResources('AWS::ECS::TaskDefinition')).filter(([id]) => id.startsWith(prefix));
-  return definition[1].Properties.ContainerDefinitions[0];
 }
 
 describe('PostizProductSso', () => {
