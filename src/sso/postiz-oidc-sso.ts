@@ -164,7 +164,7 @@ function validateUrl(propName: string, url: string): void {
     throw new Error(`${propName} '${url}' is not a URL. Pass an absolute HTTPS URL.`);
   }
   if (parsed.protocol !== 'https:') {
-    throw new Error(`${propName} '${url}' is not HTTPS. Pass the https:// URL of the endpoint.`);
+    throw new Error(`${propName} '${url}' is not HTTPS. Pass an https:// URL.`);
   }
   if (url.endsWith('/')) {
     throw new Error(`${propName} '${url}' ends with a slash, which Postiz keeps in its requests. Remove the trailing slash.`);
