@@ -48,6 +48,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cloudwatch-logs@^3',
     '@aws-sdk/client-cloudformation@^3',
     '@aws-sdk/client-ec2@^3',
+    // Bundled into the GCS bridge's Lambda code by esbuild, never shipped as a dependency.
+    '@google-cloud/storage@^7',
     '@types/aws-lambda@^8',
     'pg@^8',
     '@types/pg@^8',

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need: npm packages (when package-lock.json
-# changed), the Python tools of requirements-dev.txt, and a PostgreSQL server for the
-# database provisioning tests.
+# changed), the Python tools of requirements-dev.txt, the Cloud Storage emulator for the
+# media replication tests, and a PostgreSQL server for the database provisioning tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +18,7 @@ if [[ "${1:-}" == "--npm-only" ]]; then
 fi
 
 bash scripts/python-tools.sh
+bash scripts/gcs-emulator.sh
 
 if ! compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' > /dev/null; then
   if [[ $(id -u) -ne 0 ]]; then

@@ -1,0 +1,39 @@
+import { Writable } from 'stream';
+
+/**
+ * The part of a `@google-cloud/storage` `Bucket` that replication uses. A real `Bucket` fits it,
+ * and tests can wrap one to inject faults.
+ */
+export interface ReplicationBucket {
+  readonly name: string;
+  file(name: string): ReplicationObject;
+}
+
+/** The part of a `@google-cloud/storage` `File` that replication uses. */
+export interface ReplicationObject {
+  /** Fetches the object's metadata. Rejects with an error whose `code` is 404 when the object does not exist. */
+  getMetadata(): Promise<[RemoteObjectMetadata, ...unknown[]]>;
+  /** Opens an upload of the object. In `@google-cloud/storage` 7 the stream emits `finish` only after the upload completed. */
+  createWriteStream(options: ObjectWriteOptions): Writable;
+}
+
+/** Object metadata fields that replication compares. Cloud Storage sends numbers as strings. */
+export interface RemoteObjectMetadata {
+  readonly size?: string | number;
+  /** Base64 MD5 of the content. Composite objects have none. */
+  readonly md5Hash?: string;
+  readonly generation?: string | number;
+}
+
+/** Upload options that replication passes to `createWriteStream`. */
+export interface ObjectWriteOptions {
+  readonly resumable: boolean;
+  readonly metadata: {
+    readonly contentType: string;
+    readonly cacheControl: string;
+  };
+  readonly preconditionOpts: {
+    /** 0 creates the object only when it does not exist yet. */
+    readonly ifGenerationMatch: string | number;
+  };
+}
