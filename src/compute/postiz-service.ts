@@ -49,6 +49,12 @@ export interface PostizServiceProps {
   readonly vpcSubnets: ec2.SubnetSelection;
   readonly enableExecuteCommand: boolean;
   readonly healthCheck: ecs.HealthCheck;
+
+  /**
+   * Container port that a load balancer reaches.
+   *
+   * @default - none: the tier serves no HTTP port (the worker tier)
+   */
   readonly port?: number;
 }
 

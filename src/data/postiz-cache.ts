@@ -19,7 +19,11 @@ export interface IPostizCache extends ec2.IConnectable {
    */
   readonly urlSecret: secretsmanager.ISecret;
 
-  /** Completes when `REDIS_URL` is in `urlSecret`; tasks that read it start after it. */
+  /**
+   * Completes when `REDIS_URL` is in `urlSecret`; tasks that read it start after it.
+   *
+   * @default - nothing to wait for (an imported cache)
+   */
   readonly ready?: IDependable;
 }
 

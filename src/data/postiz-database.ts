@@ -21,8 +21,9 @@ export interface IPostizDatabase extends ec2.IConnectable {
   readonly postizSecret: secretsmanager.ISecret;
 
   /**
-   * Secret of Temporal's database owner (`username` and `password` fields), or undefined
-   * when Temporal does not use this database.
+   * Secret of Temporal's database owner (`username` and `password` fields).
+   *
+   * @default - none: Temporal does not use this database
    */
   readonly temporalSecret?: secretsmanager.ISecret;
 
@@ -35,6 +36,8 @@ export interface IPostizDatabase extends ec2.IConnectable {
   /**
    * Completes when the databases exist and `DATABASE_URL` is in `postizSecret`; tasks
    * that read the secret start after it.
+   *
+   * @default - nothing to wait for (an imported database)
    */
   readonly ready?: IDependable;
 }
