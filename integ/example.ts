@@ -3,7 +3,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { DeploymentProfile, OidcEndpoints, PostizPlatform, SocialProvider } from '../src';
 
 /**
- * The example platform: production profile in us-east-1, served at
+ * Builds the example platform: production profile in us-east-1, served at
  * social.example.com from the example.com hosted zone, with single sign-on through
  * Keycloak and the X and LinkedIn integrations.
  */

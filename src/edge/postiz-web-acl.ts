@@ -72,7 +72,7 @@ export interface PostizWebAclProps {
   /**
    * URI path prefixes that receive uploaded files. File content can look like path
    * traversal, remote file inclusion or metadata-service URLs to the core rule set's body
-   * rules, so on these paths those rules only count; elsewhere they block as before.
+   * rules, so those rules only count on these paths. Elsewhere they block as before.
    *
    * @default - media uploads (`/api/media/`, `/api/public/v1/upload`)
    */

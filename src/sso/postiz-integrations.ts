@@ -411,7 +411,7 @@ export class PostizIntegrations extends Construct {
       description,
       encryptionKey: this.key,
       // NOTE: CloudFormation writes this value again when the field list changes, which
-      // would erase the filled credentials; the fields are fixed per provider in this library.
+      // would erase the filled credentials. The fields are fixed per provider in this library.
       secretObjectValue,
       removalPolicy: defaults.retainedRemovalPolicy,
     });

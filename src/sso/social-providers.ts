@@ -113,8 +113,8 @@ export const SOCIAL_PROVIDER_SPECS: Record<string, SocialProviderSpec> = {
   'gmb': {
     label: 'Google Business Profile',
     source: `${SOCIAL}/gmb.provider.ts`,
-    // Postiz falls back to the YouTube client when these are unset; this table asks for
-    // them so the secret has explicit fields, which may hold the YouTube client's values.
+    // Postiz falls back to the YouTube client when these are unset. This table requires them
+    // so the secret has explicit fields, which may contain the YouTube client's values.
     requiredPlain: ['GOOGLE_GMB_CLIENT_ID'],
     optionalPlain: [],
     secretNames: ['GOOGLE_GMB_CLIENT_SECRET'],

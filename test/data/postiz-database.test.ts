@@ -56,7 +56,7 @@ describe('PostizDatabase production defaults', () => {
     });
   });
 
-  test('keeps the PostgreSQL log a year in an encrypted group that RDS writes into', () => {
+  test('PostgreSQL log kept a year, encrypted', () => {
     const [cluster] = Object.values(template.findResources('AWS::RDS::DBCluster'));
     const identifier = cluster.Properties.DBClusterIdentifier;
     expect(identifier).toMatch(/^[a-z][a-z0-9-]{0,62}$/);

@@ -1,8 +1,8 @@
-import { ChildProcess, spawn } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as path from 'path';
 import { findFreePort } from './free-port';
+import { stopProcess, waitForPort } from './local-process';
 
 /** Path where `bash scripts/gcs-emulator.sh` installs fake-gcs-server. */
 export const FAKE_GCS_SERVER_PATH = path.join(__dirname, '..', '..', '.tools', 'bin', 'fake-gcs-server');
@@ -52,43 +52,4 @@ export async function startFakeGcsServer(): Promise<FakeGcsServer> {
     port,
     stop: () => stopProcess(child),
   };
-}
-
-async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`the process exited with code ${child.exitCode}`);
-    }
-    if (await canConnect(port)) {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms`);
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return Promise.resolve();
-  }
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
