@@ -48,6 +48,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cloudwatch-logs@^3',
     '@aws-sdk/client-cloudformation@^3',
     '@aws-sdk/client-ec2@^3',
+    '@aws-sdk/client-sqs@^3',
     // Bundled into the GCS bridge's Lambda code by esbuild, never shipped as a dependency.
     '@google-cloud/storage@^7',
     '@types/aws-lambda@^8',
@@ -55,14 +56,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/pg@^8',
   ],
 
-  lambdaOptions: {
-    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
-    bundlingOptions: {
-      // The Node.js 24 runtime ships AWS SDK for JavaScript v3.
-      externals: ['@aws-sdk/*'],
-      sourcemap: false,
-    },
-  },
+  // Every function is registered below, so each can have its own runtime.
+  lambdaAutoDiscover: false,
   integrationTestAutoDiscover: false,
 
   jestOptions: {
@@ -99,6 +94,27 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 });
 
+// Lambda handlers. Node.js 22 and 24 runtimes ship AWS SDK for JavaScript v3, so the bundles
+// leave it out. The GCS bridge runs on Node.js 22 and bundles @google-cloud/storage.
+const awsSdkExternal: javascript.BundlingOptions = { externals: ['@aws-sdk/*'], sourcemap: false };
+const lambdaEntrypoints: Array<[string, awscdk.LambdaRuntime]> = [
+  ['src/compute/one-off-task.lambda.ts', awscdk.LambdaRuntime.NODEJS_24_X],
+  ['src/data/connection-url.lambda.ts', awscdk.LambdaRuntime.NODEJS_24_X],
+  ['src/data/database-provisioner.lambda.ts', awscdk.LambdaRuntime.NODEJS_24_X],
+  ['src/edge/vpc-origin-security-group.lambda.ts', awscdk.LambdaRuntime.NODEJS_24_X],
+  ['src/gcs/gcs-bridge.lambda.ts', awscdk.LambdaRuntime.NODEJS_22_X],
+  ['src/sso/random-secret-rotation.lambda.ts', awscdk.LambdaRuntime.NODEJS_24_X],
+  ['src/sso/secret-redeploy.lambda.ts', awscdk.LambdaRuntime.NODEJS_24_X],
+];
+for (const [entrypoint, runtime] of lambdaEntrypoints) {
+  new awscdk.LambdaFunction(project, {
+    entrypoint,
+    runtime,
+    cdkDeps: project.cdkDeps,
+    bundlingOptions: awsSdkExternal,
+  });
+}
+
 project.tsconfigDev.addInclude('.projenrc.ts');
 for (const generated of ['lib', 'dist', 'cdk.out', 'assets', '.venv', 'integ/**/*.snapshot', 'integ/**/cdk-integ.out.*']) {
   project.tsconfigDev.addExclude(generated);
@@ -121,6 +137,11 @@ const lintTemplates = project.addTask('lint:templates', {
 project.addTask('example', {
   description: 'Synthesize the example platform into cdk.out and print a summary',
   exec: 'ts-node --project tsconfig.dev.json --transpile-only scripts/example.ts',
+});
+// Benchmarks print figures and are not part of the test task, so their timings never fail a build.
+project.addTask('benchmark:gcs', {
+  description: 'Measure the GCS bridge: bundle size, cold import, copy throughput, peak memory and monthly cost',
+  exec: 'ts-node --project tsconfig.dev.json --transpile-only scripts/benchmark-gcs-bridge.ts',
 });
 project.testTask.spawn(integSnapshot);
 project.testTask.spawn(lintTemplates);

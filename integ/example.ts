@@ -1,11 +1,12 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { DeploymentProfile, OidcEndpoints, PostizPlatform, SocialProvider } from '../src';
+import { DeploymentProfile, GcsCredentials, OidcEndpoints, PostizPlatform, SocialProvider } from '../src';
 
 /**
  * Builds the example platform: production profile in us-east-1, served at
  * social.example.com from the example.com hosted zone, with single sign-on through
- * Keycloak and the X and LinkedIn integrations.
+ * Keycloak, the X and LinkedIn integrations, and media replicated to a Google Cloud Storage
+ * bucket through Workload Identity Federation.
  */
 export function buildExampleStack(app: App): Stack {
   const stack = new Stack(app, 'PostizExample', {
@@ -35,6 +36,16 @@ export function buildExampleStack(app: App): Stack {
       { provider: SocialProvider.X },
       { provider: SocialProvider.LINKEDIN, values: { LINKEDIN_CLIENT_ID: '86example0client' } },
     ],
+    gcs: {
+      bucketName: 'example-postiz-media',
+      projectId: 'example-media',
+      credentials: GcsCredentials.fromWorkloadIdentityFederation({
+        projectNumber: '123456789012',
+        poolId: 'aws-postiz',
+        providerId: 'aws-account',
+        serviceAccountEmail: 'postiz-media@example-media.iam.gserviceaccount.com',
+      }),
+    },
   });
 
   return stack;

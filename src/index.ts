@@ -22,3 +22,5 @@ export * from './sso/postiz-oidc-sso';
 export * from './sso/postiz-integrations';
 export * from './sso/secret-redeploy';
 export * from './sso/postiz-product-sso';
+export * from './gcs/gcs-credentials';
+export * from './gcs/postiz-gcs-bridge';

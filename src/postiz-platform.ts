@@ -5,6 +5,7 @@ import { PostizCompute } from './compute/postiz-compute';
 import { PostizComputeOptions } from './compute/postiz-compute-options';
 import { PostizData, PostizDataOptions } from './data/postiz-data';
 import { PostizEdge, PostizEdgeOptions } from './edge/postiz-edge';
+import { GcsMediaMode, PostizGcsBridge, PostizGcsBridgeOptions } from './gcs/postiz-gcs-bridge';
 import { PostizNetwork, PostizNetworkOptions } from './network/postiz-network';
 import { DeploymentProfile } from './profile';
 import { PostizAppSecrets, PostizAppSecretsProps } from './sso/postiz-app-secrets';
@@ -104,6 +105,14 @@ export interface PostizPlatformProps {
    * @default - generated secrets
    */
   readonly appSecrets?: PostizAppSecretsProps;
+
+  /**
+   * A Google Cloud Storage bucket for media: replicated from the uploads file system, or
+   * written by an image with a `gcs` storage provider, and served by CloudFront at `/uploads/*`.
+   *
+   * @default - media stays on the uploads file system alone
+   */
+  readonly gcs?: PostizGcsBridgeOptions;
 }
 
 /**
@@ -141,6 +150,9 @@ export class PostizPlatform extends Construct {
    * undefined when there is no such secret.
    */
   public readonly secretRedeploy?: SecretChangeRedeploy;
+
+  /** The GCS media bridge, when configured. */
+  public readonly gcsBridge?: PostizGcsBridge;
 
   /** The host name Postiz is served at. */
   public readonly domainName: string;
@@ -196,12 +208,24 @@ export class PostizPlatform extends Construct {
       encryptionKey: this.appSecrets.encryptionKey,
     });
 
-    // Single sign-on concerns the web tier alone; social networks and email both tiers.
+    if (props.gcs) {
+      this.gcsBridge = new PostizGcsBridge(this, 'GcsBridge', {
+        ...props.gcs,
+        vpc: this.network.vpc,
+        vpcSubnets: this.network.appSubnets,
+        uploads: this.data.uploads,
+        domainName: this.domainName,
+        profile: this.profile,
+        encryptionKey: this.appSecrets.encryptionKey,
+      });
+    }
+
+    // Single sign-on concerns the web tier alone; social networks, email and media both tiers.
     const compute = props.compute ?? {};
     this.compute = new PostizCompute(this, 'Compute', {
       ...compute,
-      environment: { ...this.integrations.environment, ...compute.environment },
-      secrets: { ...this.integrations.secrets, ...compute.secrets },
+      environment: { ...this.integrations.environment, ...this.gcsBridge?.environment, ...compute.environment },
+      secrets: { ...this.integrations.secrets, ...this.gcsBridge?.secrets, ...compute.secrets },
       web: {
         ...compute.web,
         environment: { ...this.sso?.environment, ...this.productSso?.environment, ...compute.web?.environment },
@@ -224,8 +248,16 @@ export class PostizPlatform extends Construct {
       domainName: this.domainName,
       hostedZone: props.hostedZone,
       profile: this.profile,
+      mediaBucketName: this.gcsBridge?.serveFromBucket ? this.gcsBridge.bucketName : undefined,
     });
     this.compute.attachWebToTargetGroup(this.edge.loadBalancer.webTargetGroup);
+
+    const mediaProvider = this.gcsBridge?.mediaMode === GcsMediaMode.STORAGE_PROVIDER ? this.gcsBridge : undefined;
+    if (mediaProvider) {
+      // Tasks that write media to the bucket start only after the deployment check passed.
+      this.compute.web.service.node.addDependency(mediaProvider.probe);
+      this.compute.worker.service.node.addDependency(mediaProvider.probe);
+    }
 
     // Tasks read secrets only at start, so a new client secret, a rotated product SSO key
     // or a provider credential reaches them through a new deployment.
@@ -233,12 +265,13 @@ export class PostizPlatform extends Construct {
       ...(this.sso ? [this.sso.clientSecret] : []),
       ...(this.productSso?.secretsList ?? []),
       ...this.integrations.secretsList,
+      ...(mediaProvider?.keySecret ? [mediaProvider.keySecret] : []),
     ];
     if (operatorSecrets.length > 0) {
       this.secretRedeploy = new SecretChangeRedeploy(this, 'SecretRedeploy', {
         secrets: operatorSecrets,
         services: [this.compute.web.service, this.compute.worker.service],
-        description: 'cdk-postiz: redeploys Postiz when its SSO, social provider or email secrets change',
+        description: 'cdk-postiz: redeploys Postiz when its SSO, social provider, email or media secrets change',
       });
     }
   }

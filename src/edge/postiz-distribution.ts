@@ -43,7 +43,31 @@ export interface PostizDistributionProps {
    * @default Duration.days(30)
    */
   readonly uploadsCacheTtl?: Duration;
+
+  /**
+   * Name of a Google Cloud Storage bucket that holds the media under the keys of the uploads
+   * directory (`YYYY/MM/DD/<name>`). When set, `/uploads/*` is read from the bucket first and
+   * from the load balancer when the bucket answers 403, 404 or a server error, so files that
+   * are not replicated yet still load. The bucket must let anyone read its objects.
+   *
+   * @default - media is served by the load balancer alone
+   */
+  readonly mediaBucketName?: string;
 }
+
+/**
+ * Headers that the image's nginx sets on `/uploads/`: media are shown only as images and
+ * video, never run as a page of the platform's origin. CloudFront sets them on every media
+ * response, so objects served from a bucket get them too.
+ */
+export const UPLOADS_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'none'; script-src 'none'; frame-ancestors 'none'; sandbox";
+
+/** Status codes of the media bucket that send a request on to the load balancer. */
+export const MEDIA_FALLBACK_STATUS_CODES = [403, 404, 500, 502, 503, 504];
+
+/** Host of the Cloud Storage XML API, which serves public objects at `/<bucket>/<key>`. */
+export const CLOUD_STORAGE_HOST = 'storage.googleapis.com';
 
 /**
  * The CloudFront distribution of Postiz, with behaviours that fit the app:
@@ -116,6 +140,20 @@ export class PostizDistribution extends Construct {
       enableAcceptEncodingBrotli: false,
     });
 
+    const uploadsHeaders = new cloudfront.ResponseHeadersPolicy(this, 'UploadsHeaders', {
+      comment: 'cdk-postiz: security headers of media',
+      securityHeadersBehavior: {
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
+        contentTypeOptions: { override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: UPLOADS_CONTENT_SECURITY_POLICY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: false },
+      },
+    });
+    const uploads: cloudfront.BehaviorOptions = props.mediaBucketName === undefined
+      ? { ...this.uploadsBehavior(origin, uploadsCache, uploadsHeaders), originRequestPolicy: hostOnly }
+      : this.uploadsBehavior(
+        this.mediaBucketOrigin(props.mediaBucketName, props.domainName), uploadsCache, uploadsHeaders, this.stripUploadsPrefix());
+
     const dynamic: cloudfront.BehaviorOptions = {
       origin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -149,22 +187,80 @@ export class PostizDistribution extends Construct {
           responseHeadersPolicy: securityHeaders,
           compress: true,
         },
-        '/uploads/*': {
-          origin,
-          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
-          cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD_OPTIONS,
-          cachePolicy: uploadsCache,
-          originRequestPolicy: hostOnly,
-          responseHeadersPolicy: securityHeaders,
-          compress: false,
-        },
+        '/uploads/*': uploads,
       },
     });
 
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR1',
       reason: 'Geo restrictions, when wanted, are a rule of the platform\'s web ACL (blockedCountries).',
+    });
+  }
+
+  private uploadsBehavior(
+    origin: cloudfront.IOrigin,
+    cachePolicy: cloudfront.ICachePolicy,
+    responseHeadersPolicy: cloudfront.IResponseHeadersPolicy,
+    viewerRequest?: cloudfront.IFunction,
+  ): cloudfront.BehaviorOptions {
+    return {
+      origin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      // Origin groups fail over only GET, HEAD and OPTIONS requests, and media needs no other method.
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+      cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD_OPTIONS,
+      cachePolicy,
+      responseHeadersPolicy,
+      // CloudFront passes Range requests on and answers them with 206 from its cache either way.
+      compress: false,
+      functionAssociations: viewerRequest
+        ? [{ eventType: cloudfront.FunctionEventType.VIEWER_REQUEST, function: viewerRequest }]
+        : undefined,
+    };
+  }
+
+  /**
+   * Builds the origin group of media: the bucket through the Cloud Storage XML API, then the load
+   * balancer. The behaviour forwards no headers, so each origin receives its own domain name as
+   * `Host`. For the load balancer that is the platform's domain name, which its certificate covers.
+   */
+  private mediaBucketOrigin(bucketName: string, domainName: string): cloudfront.IOrigin {
+    const bucket = new origins.HttpOrigin(CLOUD_STORAGE_HOST, {
+      originPath: `/${bucketName}`,
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      readTimeout: Duration.seconds(30),
+    });
+    // NOTE: a VPC origin with a domain name other than the load balancer's DNS name was not
+    // deployed here; CloudFront documents the origin domain as the Host and SNI it sends.
+    const loadBalancer = origins.VpcOrigin.withVpcOrigin(this.vpcOrigin, {
+      domainName,
+      originPath: '/uploads',
+      readTimeout: Duration.seconds(60),
+      keepaliveTimeout: Duration.seconds(60),
+    });
+    return new origins.OriginGroup({
+      primaryOrigin: bucket,
+      fallbackOrigin: loadBalancer,
+      fallbackStatusCodes: MEDIA_FALLBACK_STATUS_CODES,
+    });
+  }
+
+  /**
+   * Creates the viewer-request function that maps `/uploads/<key>` to `/<key>`. The bucket keeps
+   * the keys of the uploads directory, and the load balancer origin adds `/uploads` back as its path.
+   */
+  private stripUploadsPrefix(): cloudfront.Function {
+    return new cloudfront.Function(this, 'UploadsPath', {
+      comment: 'cdk-postiz: maps /uploads/<key> to the object key <key>',
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline([
+        'function handler(event) {',
+        '  var request = event.request;',
+        "  request.uri = request.uri.replace(/^\\/uploads\\//, '/');",
+        '  return request;',
+        '}',
+      ].join('\n')),
     });
   }
 }

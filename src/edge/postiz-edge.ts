@@ -90,6 +90,14 @@ export interface PostizEdgeProps extends PostizEdgeOptions {
    * @default DeploymentProfile.PRODUCTION
    */
   readonly profile?: DeploymentProfile;
+
+  /**
+   * Google Cloud Storage bucket that serves `/uploads/*` first, with the load balancer as
+   * fallback. See `PostizDistributionProps.mediaBucketName`.
+   *
+   * @default - media is served by the load balancer alone
+   */
+  readonly mediaBucketName?: string;
 }
 
 /**
@@ -198,6 +206,7 @@ export class PostizEdge extends Construct {
       webAclArn: this.webAclArn,
       logBucket: this.logBucket,
       priceClass: props.priceClass ?? (production ? cloudfront.PriceClass.PRICE_CLASS_ALL : cloudfront.PriceClass.PRICE_CLASS_100),
+      mediaBucketName: props.mediaBucketName,
     });
     this.loadBalancer.allowVpcOrigins(this.distribution.vpcOrigin);
 

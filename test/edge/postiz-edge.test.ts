@@ -168,9 +168,11 @@ describe('PostizEdge distribution', () => {
   });
 
   test('every behaviour adds the security headers', () => {
-    for (const path of ['*', '/api/*', '/_next/static/*', '/uploads/*']) {
+    for (const path of ['*', '/api/*', '/_next/static/*']) {
       expect(behavior(template, path).ResponseHeadersPolicyId).toEqual({ Ref: expect.stringMatching(/SecurityHeaders/) });
     }
+    // Media get the same headers and the sandboxing Content-Security-Policy of the image's nginx.
+    expect(behavior(template, '/uploads/*').ResponseHeadersPolicyId).toEqual({ Ref: expect.stringMatching(/UploadsHeaders/) });
     template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
       ResponseHeadersPolicyConfig: Match.objectLike({
         SecurityHeadersConfig: Match.objectLike({

@@ -8,6 +8,7 @@ import {
   ReplicationBucket,
   ReplicationLogFields,
   ReplicationOptions,
+  SOURCE_MODIFIED_METADATA_KEY,
   UPLOAD_CACHE_CONTROL,
   backfill,
   backoffDelayMs,
@@ -440,6 +441,119 @@ describe('replicateRecent with faults', () => {
   test('rejects a missing uploads path', async () => {
     await expect(replicateRecent(options({ uploadsPath: path.join(uploadsPath, 'missing') })))
       .rejects.toThrow(/cannot be read \(ENOENT\).*mounted/);
+  });
+});
+
+/** Wraps the test bucket and counts folder listings and single metadata reads. */
+function countingBucket(listing: (prefix: string) => Promise<void> = async () => undefined): {
+  bucket: ReplicationBucket; listings: string[]; metadataReads: string[];
+} {
+  const listings: string[] = [];
+  const metadataReads: string[] = [];
+  const counted: ReplicationBucket = {
+    name: bucket.name,
+    getFiles: async (query) => {
+      listings.push(query.prefix);
+      await listing(query.prefix);
+      return bucket.getFiles(query);
+    },
+    file: (key) => {
+      const file = bucket.file(key);
+      return {
+        getMetadata: async () => {
+          metadataReads.push(key);
+          return file.getMetadata();
+        },
+        createWriteStream: (writeOptions) => file.createWriteStream(writeOptions),
+      };
+    },
+  };
+  return { bucket: counted, listings, metadataReads };
+}
+
+describe('replicateRecent with folder listings', () => {
+  test('lists each day folder once', async () => {
+    writeUpload('2026/03/10', NAME_A, 'png bytes');
+    writeUpload('2026/03/10', NAME_B, 'mp4 bytes');
+    writeUpload('2026/03/09', NAME_C, 'jpeg bytes');
+    const counting = countingBucket();
+
+    const result = await replicateRecent(options({ bucket: counting.bucket }));
+
+    expect(result.filesCopied).toBe(3);
+    expect(counting.listings.sort()).toEqual(['2026/03/09/', '2026/03/10/']);
+    expect(counting.metadataReads).toEqual([]);
+  });
+
+  test('stores the modification time', async () => {
+    const filePath = writeUpload('2026/03/10', NAME_A, 'png bytes');
+    await replicateRecent(options());
+    const [metadata] = await bucket.file(`2026/03/10/${NAME_A}`).getMetadata();
+    expect(metadata.metadata?.[SOURCE_MODIFIED_METADATA_KEY]).toBe(String(Math.trunc(fs.statSync(filePath).mtimeMs)));
+  });
+
+  test('skips unchanged files without reading them', async () => {
+    const filePath = writeUpload('2026/03/10', NAME_A, 'png bytes');
+    await replicateRecent(options());
+    // Same size and time but other bytes: only a run that reads the file could notice.
+    const { mtime } = fs.statSync(filePath);
+    fs.writeFileSync(filePath, 'PNG BYTES');
+    fs.utimesSync(filePath, mtime, mtime);
+    logLines = [];
+
+    const result = await replicateRecent(options());
+
+    expect(result.filesSkipped).toBe(1);
+    expect(logLines.find((line) => line.action === 'skipped')?.reason).toBe('same size and modification time');
+    expect(await readObject(`2026/03/10/${NAME_A}`)).toBe('png bytes');
+  });
+
+  test('compares MD5 after a time change', async () => {
+    const filePath = writeUpload('2026/03/10', NAME_A, 'png bytes', 120);
+    await replicateRecent(options());
+    const touched = NOW_SECONDS - 60;
+    fs.utimesSync(filePath, touched, touched);
+    logLines = [];
+
+    const result = await replicateRecent(options());
+
+    expect(result.filesSkipped).toBe(1);
+    expect(result.filesCopied).toBe(0);
+    expect(logLines.find((line) => line.action === 'skipped')?.reason).toBe('same size and MD5');
+  });
+
+  test('retries a throttled listing', async () => {
+    writeUpload('2026/03/10', NAME_A, 'png bytes');
+    let calls = 0;
+    const counting = countingBucket(async () => {
+      calls++;
+      if (calls === 1) {
+        throw Object.assign(new Error('Too many requests'), { code: 429 });
+      }
+    });
+
+    const result = await replicateRecent(options({ bucket: counting.bucket }));
+
+    expect(result.filesCopied).toBe(1);
+    expect(counting.listings).toEqual(['2026/03/10/', '2026/03/10/']);
+    expect(counting.metadataReads).toEqual([]);
+    expect(logLines.filter((line) => line.action === 'retry')).toHaveLength(1);
+  });
+
+  test('reads metadata per file when listing is denied', async () => {
+    writeUpload('2026/03/10', NAME_A, 'png bytes');
+    const counting = countingBucket(async () => {
+      throw Object.assign(new Error('storage.objects.list denied'), { code: 403 });
+    });
+
+    const result = await replicateRecent(options({ bucket: counting.bucket }));
+
+    expect(result.filesCopied).toBe(1);
+    expect(counting.listings).toEqual(['2026/03/10/']);
+    expect(counting.metadataReads).toEqual([`2026/03/10/${NAME_A}`]);
+    const warning = logLines.find((line) => line.action === 'list_failed');
+    expect(warning?.status).toBe(403);
+    expect(warning?.prefix).toBe('2026/03/10/');
   });
 });
 

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildExampleStack } from '../../integ/example';
-import { DeploymentProfile, EmailProvider, OidcEndpoints, PostizGlobalResources, PostizPlatform, SocialProvider } from '../../src';
+import { DeploymentProfile, EmailProvider, GcsCredentials, GcsMediaMode, OidcEndpoints, PostizGlobalResources, PostizPlatform, SocialProvider } from '../../src';
 import { exampleZone } from '../support/stack';
 
 /** Returns every unacknowledged AwsSolutions finding as "rule at construct path". */
@@ -28,6 +28,7 @@ describe('cdk-nag AwsSolutions', () => {
       domainName: 'social.example.com',
       hostedZone: exampleZone(stack),
       profile: DeploymentProfile.DEVELOPMENT,
+      gcs: { bucketName: 'postiz-media-dev', projectId: 'media-project', credentials: GcsCredentials.fromNewServiceAccountKeySecret() },
     });
     expect(findings(app)).toEqual([]);
   });
@@ -72,6 +73,12 @@ describe('cdk-nag AwsSolutions', () => {
       email: { provider: EmailProvider.SMTP, host: 'smtp.example.com', port: 587, user: 'postiz', fromAddress: 'postiz@example.com', fromName: 'Postiz' },
       compute: { enableExecuteCommand: true },
       edge: { webAcl: { blockedCountries: ['KP'], allowedIpv4Cidrs: ['203.0.113.0/24'] } },
+      gcs: {
+        bucketName: 'postiz-media-full',
+        projectId: 'media-project',
+        credentials: GcsCredentials.fromNewServiceAccountKeySecret({ secretName: 'postiz/gcs-key' }),
+        mediaMode: GcsMediaMode.STORAGE_PROVIDER,
+      },
     });
     expect(findings(app)).toEqual([]);
   });

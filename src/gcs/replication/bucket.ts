@@ -7,6 +7,23 @@ import { Writable } from 'stream';
 export interface ReplicationBucket {
   readonly name: string;
   file(name: string): ReplicationObject;
+  /**
+   * Lists the objects whose names start with `query.prefix`, all pages. When present, replication
+   * lists each day folder once instead of fetching the metadata of every file on its own.
+   */
+  getFiles?(query: ObjectListQuery): Promise<[ListedObject[], ...unknown[]]>;
+}
+
+/** Query of `ReplicationBucket.getFiles`. */
+export interface ObjectListQuery {
+  readonly prefix: string;
+  readonly autoPaginate: boolean;
+}
+
+/** An object returned by `ReplicationBucket.getFiles`. */
+export interface ListedObject {
+  readonly name: string;
+  readonly metadata: RemoteObjectMetadata;
 }
 
 /** The part of a `@google-cloud/storage` `File` that replication uses. */
@@ -23,6 +40,8 @@ export interface RemoteObjectMetadata {
   /** Base64 MD5 of the content. Composite objects have none. */
   readonly md5Hash?: string;
   readonly generation?: string | number;
+  /** Custom metadata. Replication stores the source file's modification time in it. */
+  readonly metadata?: Readonly<Record<string, string | number | boolean | null | undefined>>;
 }
 
 /** Upload options that replication passes to `createWriteStream`. */
@@ -31,6 +50,8 @@ export interface ObjectWriteOptions {
   readonly metadata: {
     readonly contentType: string;
     readonly cacheControl: string;
+    /** Custom metadata, `x-goog-meta-*` in the XML API. */
+    readonly metadata: Readonly<Record<string, string>>;
   };
   readonly preconditionOpts: {
     /** 0 creates the object only when it does not exist yet. */

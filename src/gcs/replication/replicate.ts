@@ -101,6 +101,13 @@ const DEFAULT_MAX_ATTEMPTS = 5;
 const LOG_EVENT = 'gcs_replication';
 
 /**
+ * Custom metadata key of the source file's modification time, in whole epoch milliseconds. When
+ * size and this time match, the file is skipped without being read, which keeps scheduled runs
+ * from reading every recent file from the file system again.
+ */
+export const SOURCE_MODIFIED_METADATA_KEY = 'cdk-postiz-source-mtime';
+
+/**
  * Copies new and changed files of the most recent UTC days, today included, to the bucket.
  * A file that still fails after retries does not stop the run but is listed in `failures`.
  * Throws only for invalid options and for an unreadable uploads path.
@@ -126,8 +133,15 @@ type FileOutcome =
   | { readonly kind: 'deferred'; readonly modifiedMs: number }
   | { readonly kind: 'failed'; readonly failure: ReplicationFailure; readonly modifiedMs?: number };
 
+/** Remote objects of the day folders that were listed. Folders whose listing failed are not in `prefixes`. */
+interface RemoteListing {
+  readonly prefixes: Set<string>;
+  readonly objects: Map<string, RemoteObjectMetadata>;
+}
+
 interface RunContext {
   readonly bucket: ReplicationBucket;
+  readonly listed: RemoteListing;
   readonly resumableThresholdBytes: number;
   /** Files modified after this time, in epoch milliseconds, are deferred. */
   readonly deferAfterMs: number;
@@ -139,8 +153,9 @@ interface RunContext {
 
 async function replicateDays(options: ReplicationOptions, days: readonly UploadDay[]): Promise<ReplicationResult> {
   const startedAt = (options.now ?? (() => new Date()))();
-  const context = createRunContext(options, startedAt);
+  const settings = createRunContext(options, startedAt);
   const listing = await listUploadFiles(options.uploadsPath, days);
+  const context: RunContext = { ...settings, listed: await listRemoteObjects(listing.files, settings) };
 
   const failures: ReplicationFailure[] = [];
   for (const folder of listing.unreadableFolders) {
@@ -198,6 +213,7 @@ async function replicateDays(options: ReplicationOptions, days: readonly UploadD
 }
 
 function createRunContext(options: ReplicationOptions, startedAt: Date): RunContext {
+  const listed: RemoteListing = { prefixes: new Set(), objects: new Map() };
   validateRetryOptions(options);
   const resumableThresholdBytes = options.resumableThresholdBytes ?? DEFAULT_RESUMABLE_THRESHOLD_BYTES;
   if (!Number.isInteger(resumableThresholdBytes) || resumableThresholdBytes < 0) {
@@ -213,6 +229,7 @@ function createRunContext(options: ReplicationOptions, startedAt: Date): RunCont
   }
   return {
     bucket: options.bucket,
+    listed,
     resumableThresholdBytes,
     deferAfterMs: startedAt.getTime() - minFileAgeSeconds * 1000,
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
@@ -238,7 +255,7 @@ async function replicateFile(file: UploadFile, context: RunContext): Promise<Fil
         context.log({ ...base, level: 'INFO', action: 'deferred', reason: 'modified too recently', attempt });
         return { kind: 'deferred', modifiedMs };
       }
-      const outcome = await copyIfChanged(file, stats.size, context);
+      const outcome = await copyIfChanged(file, stats, context, attempt);
       if (outcome.kind === 'skipped') {
         context.log({ ...base, level: 'INFO', action: 'skipped', reason: outcome.reason, attempt });
         return { kind: 'skipped' };
@@ -273,13 +290,25 @@ type CopyOutcome =
   | { readonly kind: 'skipped'; readonly reason: string }
   | { readonly kind: 'copied'; readonly bytes: number; readonly resumable: boolean };
 
-/** Compares the file with its object and uploads it when the object is missing or differs. */
-async function copyIfChanged(file: UploadFile, size: number, context: RunContext): Promise<CopyOutcome> {
+/**
+ * Compares the file with its object and uploads it when the object is missing or differs. The
+ * first attempt uses the day folder's listing when there is one, and retries fetch the metadata again.
+ */
+async function copyIfChanged(file: UploadFile, stats: fs.Stats, context: RunContext, attempt: number): Promise<CopyOutcome> {
   const object = context.bucket.file(file.key);
-  const remote = await fetchMetadata(object);
+  const remote = attempt === 1 && context.listed.prefixes.has(dayPrefixOf(file.key))
+    ? context.listed.objects.get(file.key)
+    : await fetchMetadata(object);
+  const size = stats.size;
+  const modified = sourceModifiedMarker(stats.mtimeMs);
   if (remote !== undefined && Number(remote.size) === size) {
+    if (remote.md5Hash !== undefined && String(remote.metadata?.[SOURCE_MODIFIED_METADATA_KEY]) === modified) {
+      return { kind: 'skipped', reason: 'same size and modification time' };
+    }
     // MD5 rather than CRC32C: Node's crypto computes it natively, and Cloud Storage sets md5Hash
     // on every non-composite object, which is all this code writes.
+    // NOTE: a file whose time changed but whose content did not is read again on every run,
+    // because the object keeps the earlier time.
     const localMd5 = await md5OfFile(file.path);
     if (remote.md5Hash === localMd5) {
       return { kind: 'skipped', reason: 'same size and MD5' };
@@ -292,7 +321,11 @@ async function copyIfChanged(file: UploadFile, size: number, context: RunContext
   const resumable = size > context.resumableThresholdBytes;
   const writeOptions: ObjectWriteOptions = {
     resumable,
-    metadata: { contentType: contentTypeFor(file.key), cacheControl: UPLOAD_CACHE_CONTROL },
+    metadata: {
+      contentType: contentTypeFor(file.key),
+      cacheControl: UPLOAD_CACHE_CONTROL,
+      metadata: { [SOURCE_MODIFIED_METADATA_KEY]: modified },
+    },
     // Generation 0 creates the object only if it is still missing, and the generation read above
     // replaces only the version that was compared, so a newer copy from a parallel run stays.
     preconditionOpts: { ifGenerationMatch: remote?.generation ?? 0 },
@@ -300,6 +333,51 @@ async function copyIfChanged(file: UploadFile, size: number, context: RunContext
   const source = fs.createReadStream(file.path);
   await pipeline(source, object.createWriteStream(writeOptions));
   return { kind: 'copied', bytes: source.bytesRead, resumable };
+}
+
+/**
+ * Lists the objects of each day folder that has files, retrying throttling and server errors. A
+ * folder whose listing still fails is left out, and its files fetch their metadata one by one.
+ */
+async function listRemoteObjects(files: readonly UploadFile[], context: RunContext): Promise<RemoteListing> {
+  const listed: RemoteListing = { prefixes: new Set(), objects: new Map() };
+  const bucket = context.bucket;
+  if (!bucket.getFiles) {
+    return listed;
+  }
+  const prefixes = [...new Set(files.map((file) => dayPrefixOf(file.key)))];
+  for (const prefix of prefixes) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const [objects] = await bucket.getFiles({ prefix: `${prefix}/`, autoPaginate: true });
+        for (const object of objects) {
+          listed.objects.set(object.name, object.metadata);
+        }
+        listed.prefixes.add(prefix);
+        break;
+      } catch (error) {
+        const base = { event: LOG_EVENT, bucket: bucket.name, prefix: `${prefix}/`, status: httpStatusOf(error), reason: describeReplicationError(error), attempt };
+        if (!isRetryableError(error) || attempt >= context.maxAttempts) {
+          context.log({ ...base, level: 'WARN', action: 'list_failed' });
+          break;
+        }
+        const delayMs = backoffDelayMs(attempt, context.retry);
+        context.log({ ...base, level: 'WARN', action: 'retry', delayMs });
+        await context.sleep(delayMs);
+      }
+    }
+  }
+  return listed;
+}
+
+/** Returns the day prefix `YYYY/MM/DD` of an object key. */
+function dayPrefixOf(key: string): string {
+  return key.slice(0, key.lastIndexOf('/'));
+}
+
+/** Formats a modification time as stored in `SOURCE_MODIFIED_METADATA_KEY`. */
+function sourceModifiedMarker(mtimeMs: number): string {
+  return String(Math.trunc(mtimeMs));
 }
 
 async function fetchMetadata(object: ReplicationObject): Promise<RemoteObjectMetadata | undefined> {
