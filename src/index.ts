@@ -24,3 +24,6 @@ export * from './sso/secret-redeploy';
 export * from './sso/postiz-product-sso';
 export * from './gcs/gcs-credentials';
 export * from './gcs/postiz-gcs-bridge';
+export * from './operations/postiz-monitoring';
+export * from './operations/postiz-backup';
+export * from './operations/platform-dashboard';

@@ -7,6 +7,8 @@ import { PostizData, PostizDataOptions } from './data/postiz-data';
 import { PostizEdge, PostizEdgeOptions } from './edge/postiz-edge';
 import { GcsMediaMode, PostizGcsBridge, PostizGcsBridgeOptions } from './gcs/postiz-gcs-bridge';
 import { PostizNetwork, PostizNetworkOptions } from './network/postiz-network';
+import { PostizBackup, PostizBackupOptions } from './operations/postiz-backup';
+import { PostizMonitoring, PostizMonitoringOptions } from './operations/postiz-monitoring';
 import { DeploymentProfile } from './profile';
 import { PostizAppSecrets, PostizAppSecretsProps } from './sso/postiz-app-secrets';
 import { PostizIntegrations, SocialProviderSettings, EmailSettings } from './sso/postiz-integrations';
@@ -113,6 +115,20 @@ export interface PostizPlatformProps {
    * @default - media stays on the uploads file system alone
    */
   readonly gcs?: PostizGcsBridgeOptions;
+
+  /**
+   * Alarm recipients, the monthly budget and the dashboard name.
+   *
+   * @default - alarms and a dashboard without subscriptions, and the profile's budget
+   */
+  readonly monitoring?: PostizMonitoringOptions;
+
+  /**
+   * The AWS Backup plan of the database and the uploads file system.
+   *
+   * @default - the profile's plan, without a copy to another region
+   */
+  readonly backup?: PostizBackupOptions;
 }
 
 /**
@@ -154,6 +170,12 @@ export class PostizPlatform extends Construct {
   /** The GCS media bridge, when configured. */
   public readonly gcsBridge?: PostizGcsBridge;
 
+  /** Alarms, dashboard and budget. */
+  public readonly monitoring: PostizMonitoring;
+
+  /** The backup plan, unless `backup.enabled` is false. */
+  public readonly backup?: PostizBackup;
+
   /** The host name Postiz is served at. */
   public readonly domainName: string;
 
@@ -171,8 +193,11 @@ export class PostizPlatform extends Construct {
       profile: this.profile,
     });
 
+    const backupEnabled = props.backup?.enabled ?? true;
     this.data = new PostizData(this, 'Data', {
       ...props.data,
+      // The platform's backup plan covers the file system, so EFS automatic backups would duplicate it.
+      uploads: { automaticBackups: backupEnabled ? false : undefined, ...props.data?.uploads },
       vpc: this.network.vpc,
       dataSubnets: this.network.dataSubnets,
       appSubnets: this.network.appSubnets,
@@ -274,6 +299,21 @@ export class PostizPlatform extends Construct {
         description: 'cdk-postiz: redeploys Postiz when its SSO, social provider, email or media secrets change',
       });
     }
+
+    if (backupEnabled) {
+      this.backup = new PostizBackup(this, 'Backup', { ...props.backup, data: this.data, profile: this.profile });
+    }
+
+    // Created last, so that the alarms of every tier notify its topic.
+    this.monitoring = new PostizMonitoring(this, 'Monitoring', {
+      ...props.monitoring,
+      data: this.data,
+      compute: this.compute,
+      edge: this.edge,
+      gcsBridge: this.gcsBridge,
+      alarmScope: this,
+      profile: this.profile,
+    });
   }
 }
 

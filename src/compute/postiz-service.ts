@@ -77,11 +77,15 @@ export class PostizService extends Construct implements ec2.IConnectable {
 
   public readonly connections: ec2.Connections;
 
+  /** Log group of the Postiz container. */
+  public readonly logGroup: logs.ILogGroup;
+
   private readonly props: PostizServiceProps;
 
   constructor(scope: Construct, id: string, props: PostizServiceProps) {
     super(scope, id);
     this.props = props;
+    this.logGroup = props.logGroup;
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       cpu: props.cpu,

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -158,6 +158,9 @@ export class PostizCache extends Construct implements IPostizCache {
   /** Secret with the AUTH token (`token` field) and the full URL (`url` field). */
   public readonly authSecret: secretsmanager.ISecret;
 
+  /** Number of nodes: the primary and its replicas. */
+  public readonly nodeCount: number;
+
   constructor(scope: Construct, id: string, props: PostizCacheProps) {
     super(scope, id);
     const defaults = profileDefaults(props.profile);
@@ -165,6 +168,7 @@ export class PostizCache extends Construct implements IPostizCache {
     const snapshotRetentionDays = props.snapshotRetentionDays ?? defaults.cacheSnapshotRetentionDays;
     const removalPolicy = props.removalPolicy ?? defaults.dataRemovalPolicy;
     validate(replicas, snapshotRetentionDays, props.nodeType);
+    this.nodeCount = replicas + 1;
 
     const key = props.encryptionKey ?? createTierKey(this, 'Key', 'cdk-postiz cache', defaults.retainedRemovalPolicy);
     if (!props.encryptionKey) {
@@ -258,6 +262,15 @@ export class PostizCache extends Construct implements IPostizCache {
     });
     url.node.addDependency(this.replicationGroup);
     this.ready = url;
+  }
+
+  /**
+   * Returns the ids of the replication group's nodes, `<group>-001` and up, the dimension of
+   * ElastiCache's node metrics. Which node is the primary changes on failover.
+   */
+  public memberClusterIds(): string[] {
+    return Array.from({ length: this.nodeCount }, (_, index) =>
+      Fn.join('-', [this.replicationGroup.ref, String(index + 1).padStart(3, '0')]));
   }
 }
 

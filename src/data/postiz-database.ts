@@ -266,6 +266,9 @@ export class PostizDatabase extends Construct implements IPostizDatabase {
   /** Key that encrypts the cluster, its snapshots and its secrets. */
   public readonly encryptionKey: kms.IKey;
 
+  /** Log group that RDS writes the PostgreSQL log into. */
+  public readonly postgresLogGroup: logs.ILogGroup;
+
   constructor(scope: Construct, id: string, props: PostizDatabaseProps) {
     super(scope, id);
     const defaults = profileDefaults(props.profile);
@@ -297,7 +300,7 @@ export class PostizDatabase extends Construct implements IPostizDatabase {
     // RDS writes the PostgreSQL log into this group when it exists, so the group can be
     // encrypted and have a retention without aws-cdk-lib's log retention function.
     const clusterIdentifier = Names.uniqueResourceName(this, { maxLength: 63, separator: '-' }).toLowerCase();
-    const postgresLog = createEncryptedLogGroup(this, 'PostgresLog', {
+    const postgresLog = this.postgresLogGroup = createEncryptedLogGroup(this, 'PostgresLog', {
       key: this.encryptionKey,
       retention: props.logRetention ?? defaults.logRetention,
       removalPolicy: defaults.retainedRemovalPolicy,
