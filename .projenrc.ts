@@ -115,6 +115,9 @@ for (const [entrypoint, runtime] of lambdaEntrypoints) {
   });
 }
 
+// The cost estimate command, run as `npx cdk-postiz-cost` in an app that depends on this package.
+project.addBins({ 'cdk-postiz-cost': 'lib/cost/cli.js' });
+
 project.tsconfigDev.addInclude('.projenrc.ts');
 for (const generated of ['lib', 'dist', 'cdk.out', 'assets', '.venv', 'integ/**/*.snapshot', 'integ/**/cdk-integ.out.*']) {
   project.tsconfigDev.addExclude(generated);
