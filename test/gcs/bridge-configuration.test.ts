@@ -346,4 +346,23 @@ describe('replication metrics record', () => {
       ReplicationLagSeconds: 90,
     });
   });
+
+  test('backfill leaves out the lag', () => {
+    const record = replicationMetricsRecord({
+      days: ['2025-01-01'],
+      filesSeen: 1,
+      filesCopied: 1,
+      filesSkipped: 0,
+      filesDeferred: 0,
+      filesFailed: 0,
+      bytesCopied: 10,
+      replicationLagSeconds: 40_000_000,
+      failures: [],
+    }, { namespace: 'Ns', bucket: 'postiz-media', mode: 'backfill', timestamp: new Date('2026-03-10T12:00:00Z') });
+
+    const directive = (record._aws as { CloudWatchMetrics: Array<{ Metrics: Array<{ Name: string }> }> }).CloudWatchMetrics[0];
+    expect(directive.Metrics.map((metric) => metric.Name)).not.toContain('ReplicationLagSeconds');
+    expect(record.ReplicationLagSeconds).toBeUndefined();
+    expect(record.FilesCopied).toBe(1);
+  });
 });

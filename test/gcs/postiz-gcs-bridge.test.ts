@@ -1,12 +1,11 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   DeploymentProfile, GcsCredentials, GcsMediaMode, PostizGcsBridgeOptions, PostizPlatform, WorkloadIdentityFederationProps,
 } from '../../src';
 import { workloadIdentityCredentialConfiguration } from '../../src/gcs/workload-identity';
-import { exampleZone, newStack } from '../support/stack';
+import { exampleZone, mediaKeySecret, newStack } from '../support/stack';
 import { containerOf } from '../support/task-definitions';
 
 const IDENTITY: WorkloadIdentityFederationProps = {
@@ -52,11 +51,6 @@ function bridgeFunction(template: Template): any {
 
 function policyDocuments(template: Template): string {
   return JSON.stringify(Object.values(template.findResources('AWS::IAM::Policy')).map((policy) => policy.Properties));
-}
-
-function keySecret(stack: Stack): secretsmanager.ISecret {
-  const key = new kms.Key(stack, 'MediaKey', { enableKeyRotation: true });
-  return new secretsmanager.Secret(stack, 'MediaKeySecret', { encryptionKey: key });
 }
 
 describe('PostizGcsBridge replication function', () => {
@@ -143,7 +137,30 @@ describe('PostizGcsBridge replication function', () => {
 
   test('outputs the role for the identity binding', () => {
     const outputs = template.findOutputs('*', { Description: Match.stringLikeRegexp('workload identity provider') });
-    expect(Object.keys(outputs)).toHaveLength(1);
+    expect(Object.keys(outputs)).toEqual([expect.stringMatching(/^PostizGcsBridgeFunctionRoleArn/)]);
+  });
+
+  test('role name is fixed at synthesis', () => {
+    const roles = template.findResources('AWS::IAM::Role', {
+      Properties: { RoleName: Match.stringLikeRegexp('GcsBridge') },
+    });
+    const names = Object.values(roles).map((role) => role.Properties.RoleName);
+    expect(names).toHaveLength(1);
+    expect(names[0]).toMatch(/^TestPostizGcsBridge[0-9A-F]{8}-us-east-1$/);
+    expect(names[0].length).toBeLessThanOrEqual(64);
+  });
+
+  test('outputs the function for backfills', () => {
+    const outputs = template.findOutputs('*', { Description: Match.stringLikeRegexp('backfill') });
+    expect(Object.values(outputs)).toEqual([expect.objectContaining({
+      Value: { Ref: expect.stringMatching(/^PostizGcsBridgeFunction[0-9A-F]{8}$/) },
+    })]);
+  });
+
+  test('lag alarm has one run per period', () => {
+    const [alarm] = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ReplicationLagSeconds' } }));
+    expect(alarm.Properties.Period).toBe(300);
+    expect(alarm.Properties.EvaluationPeriods).toBe(2);
   });
 
   test('leaves the compute tiers on local storage', () => {
@@ -154,10 +171,24 @@ describe('PostizGcsBridge replication function', () => {
   });
 });
 
+describe('PostizGcsBridge role name', () => {
+  test('can be set', () => {
+    const { template } = build(() => ({ functionRoleName: 'postiz-media-bridge' }));
+    template.resourcePropertiesCountIs('AWS::IAM::Role', { RoleName: 'postiz-media-bridge' }, 1);
+  });
+
+  test('is generated with a key', () => {
+    const { template } = build((stack) => ({ credentials: GcsCredentials.fromServiceAccountKeySecret(mediaKeySecret(stack)) }));
+    template.resourcePropertiesCountIs('AWS::IAM::Role', { RoleName: Match.stringLikeRegexp('GcsBridge') }, 0);
+  });
+});
+
 describe('PostizGcsBridge development profile', () => {
   test('runs every 15 minutes', () => {
     const { template } = build(() => ({}), DeploymentProfile.DEVELOPMENT);
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)' });
+    // A 5-minute period would fall between runs and never see two breaching values in a row.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ReplicationLagSeconds', Period: 900 });
   });
 
   test('interval can be set', () => {
@@ -168,7 +199,7 @@ describe('PostizGcsBridge development profile', () => {
 
 describe('PostizGcsBridge service-account key', () => {
   test('existing secret is read by the function', () => {
-    const { template } = build((stack) => ({ credentials: GcsCredentials.fromServiceAccountKeySecret(keySecret(stack)) }));
+    const { template } = build((stack) => ({ credentials: GcsCredentials.fromServiceAccountKeySecret(mediaKeySecret(stack)) }));
     const fn = bridgeFunction(template);
     expect(fn.Properties.Environment.Variables.GCS_CREDENTIALS_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/^MediaKeySecret/) });
     expect(fn.Properties.Environment.Variables.GCS_CREDENTIAL_CONFIG).toBeUndefined();
@@ -196,13 +227,15 @@ describe('PostizGcsBridge service-account key', () => {
     expect(secret.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PostizAppSecretsKey/), 'Arn'] });
     expect(secret.Properties.GenerateSecretString.SecretStringTemplate).toContain('cdkPostizPlaceholder');
     template.hasResourceProperties('Custom::CdkPostizGcsProbe', { AllowUnfilledKey: 'true' });
+    const outputs = template.findOutputs('*', { Description: Match.stringLikeRegexp('replace its placeholder') });
+    expect(Object.values(outputs)).toEqual([expect.objectContaining({ Value: { Ref: expect.stringMatching(/ServiceAccountKey/) } })]);
   });
 });
 
 describe('PostizGcsBridge storage provider mode', () => {
   const { template } = build((stack) => ({
     mediaMode: GcsMediaMode.STORAGE_PROVIDER,
-    credentials: GcsCredentials.fromServiceAccountKeySecret(keySecret(stack)),
+    credentials: GcsCredentials.fromServiceAccountKeySecret(mediaKeySecret(stack)),
   }));
 
   test('configures both tiers for the gcs provider', () => {
@@ -244,18 +277,29 @@ describe('PostizGcsBridge storage provider mode', () => {
       .toThrow(/Workload Identity Federation.*Fargate tasks/);
   });
 
-  test('rejects a replication interval', () => {
+  test.each([
+    ['replicationInterval', { replicationInterval: Duration.minutes(5) }],
+    ['recentDays', { recentDays: 3 }],
+    ['lagAlarmThreshold', { lagAlarmThreshold: Duration.hours(2) }],
+  ])('rejects %s', (name, options) => {
     expect(() => build((stack) => ({
       mediaMode: GcsMediaMode.STORAGE_PROVIDER,
-      credentials: GcsCredentials.fromServiceAccountKeySecret(keySecret(stack)),
-      replicationInterval: Duration.minutes(5),
-    }))).toThrow(/runs no replication/);
+      credentials: GcsCredentials.fromServiceAccountKeySecret(mediaKeySecret(stack)),
+      ...options,
+    }))).toThrow(new RegExp(`gcs.${name} is set, but .* runs no replication`));
+  });
+
+  test('rejects a key secret created with it', () => {
+    expect(() => build(() => ({
+      mediaMode: GcsMediaMode.STORAGE_PROVIDER,
+      credentials: GcsCredentials.fromNewServiceAccountKeySecret(),
+    }))).toThrow(/creates an empty key secret, but gcs.mediaMode STORAGE_PROVIDER starts tasks that need the key/);
   });
 
   test('public URL without CloudFront serving', () => {
     const built = build((stack) => ({
       mediaMode: GcsMediaMode.STORAGE_PROVIDER,
-      credentials: GcsCredentials.fromServiceAccountKeySecret(keySecret(stack)),
+      credentials: GcsCredentials.fromServiceAccountKeySecret(mediaKeySecret(stack)),
       serveFromBucket: false,
     }));
     const web = containerOf(built.template, 'PostizComputeWebTaskDefinition');

@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { Bucket, Storage } from '@google-cloud/storage';
@@ -21,6 +20,7 @@ import {
   uploadsPathFromEnvironment,
 } from '../../src/gcs/replication';
 import { FakeGcsServer, startFakeGcsServer } from '../support/fake-gcs';
+import { isUploadOf, startGcsProxy } from '../support/gcs-proxy';
 
 jest.setTimeout(60_000);
 
@@ -263,72 +263,13 @@ describe('replicateRecent', () => {
   });
 });
 
-/** Returns the error status the proxy responds with, or undefined to forward the request. */
-type FaultRule = (request: http.IncomingMessage, index: number) => number | undefined;
-
-interface FaultProxy {
-  readonly endpoint: string;
-  readonly requests: string[];
-  close(): Promise<void>;
-}
-
-/**
- * Starts an HTTP proxy on 127.0.0.1 in front of the emulator. Requests that `rule` picks get its
- * status and a Cloud Storage style JSON error; all others are forwarded unchanged.
- */
-async function startFaultProxy(rule: FaultRule): Promise<FaultProxy> {
-  const target = new URL(emulator.endpoint);
-  const requests: string[] = [];
-  const server = http.createServer((request, response) => {
-    const index = requests.length;
-    requests.push(`${request.method} ${request.url}`);
-    const status = rule(request, index);
-    if (status !== undefined) {
-      // Reading the body first lets the client finish its upload and then see the status.
-      request.resume();
-      request.on('end', () => {
-        response.writeHead(status, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ error: { code: status, message: `Injected status ${status}` } }));
-      });
-      return;
-    }
-    const forwarded = http.request({
-      host: target.hostname,
-      port: target.port,
-      method: request.method,
-      path: request.url,
-      headers: { ...request.headers, host: target.host },
-    }, (upstream) => {
-      response.writeHead(upstream.statusCode ?? 502, upstream.headers);
-      upstream.pipe(response);
-    });
-    forwarded.on('error', (error) => response.destroy(error));
-    request.pipe(forwarded);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address() as { port: number };
-  return {
-    endpoint: `http://127.0.0.1:${address.port}`,
-    requests,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
-}
-
-function isUploadOf(request: http.IncomingMessage, name: string): boolean {
-  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-  return request.method === 'POST' && url.pathname.startsWith('/upload/') && (url.searchParams.get('name') ?? '').endsWith(name);
-}
-
 describe('replicateRecent with faults', () => {
   test('retries throttling and server errors', async () => {
     writeUpload('2026/03/10', NAME_A, 'png bytes');
     writeUpload('2026/03/10', NAME_B, 'mp4 bytes');
     writeUpload('2026/03/09', NAME_C, 'jpeg bytes');
     const faultStatuses = [429, 429, 503, 503];
-    const proxy = await startFaultProxy((_request, index) => faultStatuses[index]);
+    const proxy = await startGcsProxy(emulator.endpoint, (_request, index) => faultStatuses[index]);
     const delays: number[] = [];
     try {
       const proxiedBucket = createStorage(proxy.endpoint).bucket(bucket.name);
@@ -360,7 +301,7 @@ describe('replicateRecent with faults', () => {
     writeUpload('2026/03/10', NAME_A, 'png bytes', 30);
     writeUpload('2026/03/10', NAME_B, 'poison', 7200);
     writeUpload('2026/03/10', NAME_C, 'jpeg bytes', 30);
-    const proxy = await startFaultProxy((request) => (isUploadOf(request, NAME_B) ? 503 : undefined));
+    const proxy = await startGcsProxy(emulator.endpoint, (request) => (isUploadOf(request, NAME_B) ? 503 : undefined));
     let result;
     try {
       const proxiedBucket = createStorage(proxy.endpoint).bucket(bucket.name);

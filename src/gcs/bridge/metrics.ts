@@ -14,25 +14,28 @@ export const REPLICATION_METRICS = [
 /**
  * Builds the CloudWatch embedded metric format (EMF) object of one replication run: the metrics
  * of `REPLICATION_METRICS` with the dimension `Bucket`, and `Mode` as a property that is not a
- * dimension. CloudWatch Logs turns the line into metrics without a PutMetricData call.
+ * dimension. CloudWatch Logs turns the line into metrics without a PutMetricData call. Backfill
+ * runs leave out `ReplicationLagSeconds`, because the age of old files they copy is not a delay of
+ * the schedule and would fire the lag alarm.
  */
 export function replicationMetricsRecord(
   result: ReplicationResult,
   context: { readonly namespace: string; readonly bucket: string; readonly mode: string; readonly timestamp: Date },
 ): Record<string, unknown> {
+  const metrics = REPLICATION_METRICS.filter((metric) => context.mode !== 'backfill' || metric.name !== 'ReplicationLagSeconds');
   const record: Record<string, unknown> = {
     _aws: {
       Timestamp: context.timestamp.getTime(),
       CloudWatchMetrics: [{
         Namespace: context.namespace,
         Dimensions: [['Bucket']],
-        Metrics: REPLICATION_METRICS.map((metric) => ({ Name: metric.name, Unit: metric.unit })),
+        Metrics: metrics.map((metric) => ({ Name: metric.name, Unit: metric.unit })),
       }],
     },
     Bucket: context.bucket,
     Mode: context.mode,
   };
-  for (const metric of REPLICATION_METRICS) {
+  for (const metric of metrics) {
     record[metric.name] = metric.value(result);
   }
   return record;

@@ -84,8 +84,8 @@ export interface ReplicationResult {
   readonly filesFailed: number;
   readonly bytesCopied: number;
   /**
-   * Age in whole seconds of the oldest file, by modification time, that was copied, deferred or
-   * failed, or 0 when every file was already in the bucket.
+   * Age in whole seconds of the oldest file, by modification time, that this run copied, deferred or
+   * failed to copy: how long media waited to reach the bucket. 0 when every file was already there.
    */
   readonly replicationLagSeconds: number;
   readonly failures: ReplicationFailure[];
