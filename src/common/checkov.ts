@@ -37,15 +37,19 @@ export function skipCheckovForDeploymentFunctions(scope: Construct): void {
   }
 }
 
+/** Id prefixes of the custom resource providers that aws-cdk-lib creates at the root of a stack. */
+const CDK_HELPER_PREFIXES = ['LogRetention', 'Custom::VpcRestrictDefaultSG', 'Custom::S3AutoDeleteObjects'];
+
 /**
  * Adds checkov skips to the custom resource handlers that aws-cdk-lib creates at the root
- * of a stack: the log retention function and the default security group restrictor.
+ * of a stack: the log retention function, the default security group restrictor and the
+ * bucket emptier of `autoDeleteObjects`. Call it after the construct that creates them.
  */
 export function skipCheckovForCdkHelpers(scope: Construct): void {
   const stack = Stack.of(scope);
   for (const child of stack.node.children) {
     const id = child.node.id;
-    if (!id.startsWith('LogRetention') && !id.startsWith('Custom::VpcRestrictDefaultSG')) {
+    if (!CDK_HELPER_PREFIXES.some((prefix) => id.startsWith(prefix))) {
       continue;
     }
     skipCheckovForDeploymentFunctions(child);

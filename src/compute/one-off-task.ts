@@ -9,6 +9,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { OneOffTaskFunction } from './one-off-task-function';
 import { skipCheckov, skipCheckovForDeploymentFunctions } from '../common/checkov';
+import { acknowledgeDeploymentFunctions, acknowledgeInlinePolicies, acknowledgeServiceKeyLogEncryption } from '../common/nag';
 import { logWriterRole } from '../data/custom-resources';
 
 /**
@@ -92,7 +93,8 @@ class OneOffTaskProvider extends Construct {
     super(scope, id);
     const handler = (name: string, mode: 'start' | 'check') => {
       const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: logs.RetentionDays.ONE_YEAR });
-      skipCheckov(logGroup, 'CKV_AWS_158', 'Handler logs hold no secrets or user data; CloudWatch Logs encrypts them at rest with its own key.');
+      acknowledgeServiceKeyLogEncryption(logGroup,
+        'Handler logs hold no secrets or user data; CloudWatch Logs encrypts them at rest with its own key.');
       return new OneOffTaskFunction(this, name, {
         architecture: lambda.Architecture.ARM_64,
         memorySize: 256,
@@ -114,7 +116,8 @@ class OneOffTaskProvider extends Construct {
     }));
 
     const providerLogs = new logs.LogGroup(this, 'ProviderLogs', { retention: logs.RetentionDays.ONE_YEAR });
-    skipCheckov(providerLogs, 'CKV_AWS_158', 'Provider logs hold no secrets or user data; CloudWatch Logs encrypts them at rest with its own key.');
+    acknowledgeServiceKeyLogEncryption(providerLogs,
+      'Provider logs hold no secrets or user data; CloudWatch Logs encrypts them at rest with its own key.');
     this.provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.startHandler,
       isCompleteHandler: this.checkHandler,
@@ -161,6 +164,8 @@ class OneOffTaskProvider extends Construct {
     }
     Validations.of(this).acknowledge(...acknowledgements);
     skipCheckovForDeploymentFunctions(this);
+    acknowledgeDeploymentFunctions(this);
+    acknowledgeInlinePolicies(this);
     const waiterPolicy = this.provider.node.findAll().find((child) =>
       child instanceof CfnResource && child.cfnResourceType === 'AWS::IAM::Policy' && child.node.path.includes('waiter-state-machine'));
     if (waiterPolicy) {

@@ -14,6 +14,7 @@ import {
 import { FargateCapacityOptions, PostizService } from './postiz-service';
 import { TemporalServer } from './temporal-server';
 import { allowLogsToUseKey, createEncryptedLogGroup, createTierKey } from '../common/encryption';
+import { acknowledgeInlinePolicies } from '../common/nag';
 import { IPostizCache } from '../data/postiz-cache';
 import { IPostizDatabase } from '../data/postiz-database';
 import { PostizUploads } from '../data/postiz-uploads';
@@ -195,6 +196,7 @@ export class PostizCompute extends Construct {
       memoryLimitMiB: 1024,
       runtimePlatform: { cpuArchitecture, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
+    acknowledgeInlinePolicies(schemaTask);
     schemaTask.addContainer('schema', {
       image: props.schemaUpdateImage ?? image,
       command: props.schemaUpdateCommand ?? DEFAULT_COMMANDS.schema,

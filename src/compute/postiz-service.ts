@@ -4,6 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeInlinePolicies } from '../common/nag';
 import { PostizUploads } from '../data/postiz-uploads';
 
 /**
@@ -104,6 +105,7 @@ export class PostizService extends Construct implements ec2.IConnectable {
       }],
     });
     props.uploads.grantReadWrite(this.taskDefinition.taskRole);
+    acknowledgeInlinePolicies(this.taskDefinition);
 
     this.container = this.taskDefinition.addContainer('postiz', {
       image: props.image,

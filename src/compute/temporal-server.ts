@@ -6,6 +6,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct, IDependable } from 'constructs';
 import { OneOffTask } from './one-off-task';
 import { TemporalServerOptions } from './temporal-options';
+import { acknowledgeInlinePolicies } from '../common/nag';
 import { IPostizDatabase } from '../data/postiz-database';
 import { DeploymentProfile } from '../profile';
 
@@ -249,6 +250,7 @@ export class TemporalServer extends Construct implements ec2.IConnectable {
         id: 'AwsSolutions-ECS2',
         reason: 'The plain environment holds only host names, ports and settings; the database user and password are ECS secrets.',
       });
+      acknowledgeInlinePolicies(definition);
     }
   }
 }

@@ -7,7 +7,8 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { ConnectionUrlFunction } from './connection-url-function';
 import { DatabaseProvisionerFunction } from './database-provisioner-function';
-import { skipCheckov, skipCheckovForDeploymentFunctions } from '../common/checkov';
+import { skipCheckovForDeploymentFunctions } from '../common/checkov';
+import { acknowledgeDeploymentFunctions, acknowledgeInlinePolicies, acknowledgeServiceKeyLogEncryption } from '../common/nag';
 import { VpcOriginSecurityGroupFunction } from '../edge/vpc-origin-security-group-function';
 
 type HandlerKind = 'DatabaseProvisioner' | 'ConnectionUrl' | 'VpcOriginSecurityGroup';
@@ -94,6 +95,7 @@ class ProviderHolder extends Construct implements SharedProvider {
       },
     );
     skipCheckovForDeploymentFunctions(this);
+    acknowledgeDeploymentFunctions(this);
   }
 }
 
@@ -102,7 +104,8 @@ function providerLogGroup(scope: Construct, id: string): logs.LogGroup {
     retention: logs.RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.DESTROY,
   });
-  skipCheckov(logGroup, 'CKV_AWS_158', 'Handler logs hold no secrets or user data; CloudWatch Logs encrypts them at rest with its own key.');
+  acknowledgeServiceKeyLogEncryption(logGroup,
+    'Handler logs hold no secrets or user data; CloudWatch Logs encrypts them at rest with its own key.');
   return logGroup;
 }
 
@@ -113,6 +116,7 @@ function providerLogGroup(scope: Construct, id: string): logs.LogGroup {
 export function logWriterRole(scope: Construct, id: string, logGroup: logs.ILogGroup): iam.Role {
   const role = new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   logGroup.grantWrite(role);
+  acknowledgeInlinePolicies(role);
   return role;
 }
 

@@ -10,7 +10,7 @@ import { PostizDistribution } from './postiz-distribution';
 import { PostizGlobalResources } from './postiz-global-resources';
 import { PostizLoadBalancer } from './postiz-load-balancer';
 import { PostizWebAcl, PostizWebAclProps } from './postiz-web-acl';
-import { skipCheckov } from '../common/checkov';
+import { skipCheckov, skipCheckovForCdkHelpers } from '../common/checkov';
 import { DeploymentProfile, profileDefaults } from '../profile';
 
 /**
@@ -184,12 +184,28 @@ export class PostizEdge extends Construct {
       removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       autoDeleteObjects: !production,
     });
-    Validations.of(this.logBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket receives the access logs of the load balancer and CloudFront; logging it into itself would loop.',
-    });
+    const selfLoggingReason = 'This bucket receives the access logs of the load balancer and CloudFront; logging it into itself '
+      + 'would loop.';
+    Validations.of(this.logBucket).acknowledge(
+      { id: 'AwsSolutions-S1', reason: selfLoggingReason },
+      { id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason: selfLoggingReason },
+      {
+        id: 'NIST.800.53.R5-S3BucketVersioningEnabled',
+        reason: 'Log objects are written once and expire by lifecycle; versions would only keep deleted logs.',
+      },
+      {
+        id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
+        reason: 'Elastic Load Balancing writes access logs only to buckets encrypted with SSE-S3, which this bucket uses.',
+      },
+      {
+        id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+        reason: 'Access logs are not needed to restore the platform, so they get no copy in another region; they expire by lifecycle.',
+      },
+    );
     skipCheckov(this.logBucket, 'CKV_AWS_18', 'This bucket is the access log destination; logging it into itself would loop.');
     skipCheckov(this.logBucket, 'CKV_AWS_21', 'Log objects are written once and expire by lifecycle; versions would only keep deleted logs.');
+    // Development buckets get aws-cdk-lib's bucket emptier, which runs only when the stack is deleted.
+    skipCheckovForCdkHelpers(this);
 
     this.loadBalancer = new PostizLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
@@ -197,6 +213,11 @@ export class PostizEdge extends Construct {
       certificate: loadBalancerCertificate,
       accessLogsBucket: this.logBucket,
       deletionProtection: defaults.deletionProtection,
+    });
+    Validations.of(this.loadBalancer.loadBalancer).acknowledge({
+      id: 'NIST.800.53.R5-ALBWAFEnabled',
+      reason: 'The load balancer is internal and accepts HTTPS only from CloudFront\'s VPC origins. The web ACL is on the '
+        + 'CloudFront distribution, which filters every request before it reaches the load balancer.',
     });
 
     this.distribution = new PostizDistribution(this, 'Cdn', {

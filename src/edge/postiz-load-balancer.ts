@@ -110,6 +110,13 @@ export class PostizLoadBalancer extends Construct {
       open: false,
     });
     skipCheckov(this.loadBalancer, 'CKV_AWS_91', 'Access logs are on (logAccessLogs); checkov does not follow the attribute list.');
+    if (props.deletionProtection === false) {
+      Validations.of(this.loadBalancer).acknowledge({
+        id: 'NIST.800.53.R5-ELBDeletionProtectionEnabled',
+        reason: 'deletionProtection is off (the development profile\'s default, or set by the user): the load balancer holds '
+          + 'no data and is recreated with the stack.',
+      });
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { skipCheckovForCdkHelpers } from '../common/checkov';
 import { allowLogsToUseKey, createEncryptedLogGroup, createTierKey } from '../common/encryption';
+import { acknowledgeInlinePolicies } from '../common/nag';
 import { DeploymentProfile, profileDefaults } from '../profile';
 
 /**
@@ -162,7 +163,8 @@ export class PostizNetwork extends Construct {
       ...(props.availabilityZones ? { availabilityZones: props.availabilityZones } : { maxAzs }),
       natGateways,
       subnetConfiguration: [
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        // The public subnets contain only the NAT gateways, which have their own Elastic IPs.
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
         { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
       ],
@@ -174,6 +176,13 @@ export class PostizNetwork extends Construct {
     });
     this.vpc = vpc;
     skipCheckovForCdkHelpers(this);
+    for (const subnet of vpc.publicSubnets) {
+      Validations.of(subnet).acknowledge({
+        id: 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW',
+        reason: 'The public subnets hold the NAT gateways, which reach the internet through this default route; '
+          + 'tasks, the load balancer and the data stores run in private and isolated subnets.',
+      });
+    }
 
     const key = props.encryptionKey ?? createTierKey(this, 'Key', 'cdk-postiz network tier: flow logs', defaults.retainedRemovalPolicy);
     if (!props.encryptionKey) {
@@ -184,10 +193,11 @@ export class PostizNetwork extends Construct {
       retention: props.flowLogRetention ?? defaults.flowLogRetention,
       removalPolicy: defaults.retainedRemovalPolicy,
     });
-    vpc.addFlowLog('FlowLog', {
+    const flowLog = vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
+    acknowledgeInlinePolicies(flowLog);
     this.flowLogGroup = flowLogGroup;
 
     if (props.interfaceEndpoints ?? defaults.interfaceEndpoints) {

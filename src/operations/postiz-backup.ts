@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { skipCheckov } from '../common/checkov';
 import { createTierKey } from '../common/encryption';
+import { acknowledgeInlinePolicies } from '../common/nag';
 import { PostizData } from '../data/postiz-data';
 import { PostizDatabase } from '../data/postiz-database';
 import { DeploymentProfile, profileDefaults } from '../profile';
@@ -184,6 +185,7 @@ export class PostizBackup extends Construct {
       reason: 'AWS Backup names snapshots and copies itself, so the snapshot, tag and copy actions cannot name their resources; '
         + 'the actions on the cluster, the file system and the keys name them.',
     });
+    acknowledgeInlinePolicies(role);
     return role;
   }
 }

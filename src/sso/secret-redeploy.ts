@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import type { SecretReference, ServiceReference } from './redeploy/configuration';
 import { SecretRedeployFunction } from './secret-redeploy-function';
 import { skipCheckov } from '../common/checkov';
+import { acknowledgeServiceKeyLogEncryption, RESERVED_CONCURRENCY_REASON } from '../common/nag';
 import { logWriterRole } from '../data/custom-resources';
 
 /**
@@ -112,7 +113,8 @@ export class SecretChangeRedeploy extends Construct {
       retention: logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    skipCheckov(logGroup, 'CKV_AWS_158', 'Handler logs contain service and secret ARNs, no secret values; CloudWatch Logs encrypts them at rest with its own key.');
+    acknowledgeServiceKeyLogEncryption(logGroup,
+      'Handler logs contain service and secret ARNs, no secret values; CloudWatch Logs encrypts them at rest with its own key.');
 
     this.handler = new SecretRedeployFunction(this, 'Handler', {
       architecture: lambda.Architecture.ARM_64,
@@ -178,6 +180,16 @@ export class SecretChangeRedeploy extends Construct {
     skipCheckov(this.handler, 'CKV_AWS_115',
       'Runs only when a secret changes; reserved concurrency would take account capacity and can fail deployment in accounts with the minimum limit.');
     skipCheckov(this.handler, 'CKV_AWS_117', 'Calls only the public ECS API and needs no VPC.');
+    Validations.of(this.handler).acknowledge(
+      {
+        id: 'NIST.800.53.R5-LambdaConcurrency',
+        reason: `Runs only when a secret changes. ${RESERVED_CONCURRENCY_REASON}`,
+      },
+      {
+        id: 'NIST.800.53.R5-LambdaInsideVPC',
+        reason: 'Calls only the ECS API and reaches no resource inside the VPC.',
+      },
+    );
     skipCheckov(this.handler, 'CKV_AWS_173', 'The environment contains only ECS service and Secrets Manager ARNs, no secret values.');
   }
 

@@ -1,8 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildExampleStack } from '../../integ/example';
-import { DeploymentProfile, EmailProvider, GcsCredentials, GcsMediaMode, OidcEndpoints, PostizPlatform, SocialProvider } from '../../src';
-import { exampleZone } from '../support/stack';
+import { developmentPlatform, everyOptionPlatform } from '../support/platforms';
 
 /**
  * Resource types whose replacement loses data or breaks what depends on them: the database,
@@ -22,33 +21,8 @@ export const STATEFUL_TYPES = [
 /** Platforms whose stateful logical ids are pinned, by name. */
 export const PINNED_PLATFORMS: Record<string, () => Stack> = {
   example: () => buildExampleStack(new App()),
-  development: () => {
-    const stack = new Stack(new App(), 'Dev', { env: { account: '123456789012', region: 'us-east-1' } });
-    new PostizPlatform(stack, 'Postiz', {
-      domainName: 'social.example.com',
-      hostedZone: exampleZone(stack),
-      profile: DeploymentProfile.DEVELOPMENT,
-    });
-    return stack;
-  },
-  everyOption: () => {
-    const stack = new Stack(new App(), 'Full', { env: { account: '123456789012', region: 'us-east-1' } });
-    new PostizPlatform(stack, 'Postiz', {
-      domainName: 'social.example.com',
-      hostedZone: exampleZone(stack),
-      sso: { endpoints: OidcEndpoints.fromGoogle(), clientId: 'abc.apps.googleusercontent.com' },
-      productSso: { allowedOrigins: ['https://app.example.com'] },
-      socialProviders: [{ provider: SocialProvider.X }, { provider: SocialProvider.DISCORD, values: { DISCORD_CLIENT_ID: '123' } }],
-      email: { provider: EmailProvider.SMTP, host: 'smtp.example.com', port: 587, user: 'postiz', fromAddress: 'postiz@example.com', fromName: 'Postiz' },
-      gcs: {
-        bucketName: 'postiz-media-full',
-        projectId: 'media-project',
-        credentials: GcsCredentials.fromNewServiceAccountKeySecret(),
-        mediaMode: GcsMediaMode.STORAGE_PROVIDER,
-      },
-    });
-    return stack;
-  },
+  development: () => developmentPlatform(new App()),
+  everyOption: () => Stack.of(everyOptionPlatform(new App())),
 };
 
 /** Returns `<type> <logical id>` of every stateful resource of the stack, sorted. */
