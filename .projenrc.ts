@@ -141,7 +141,7 @@ project.addTask('example', {
   description: 'Synthesize the example platform into cdk.out and print a summary',
   exec: 'ts-node --project tsconfig.dev.json --transpile-only scripts/example.ts',
 });
-// Benchmarks print figures and are not part of the test task, so their timings never fail a build.
+// Benchmarks print figures and are not spawned by the test task, so their timings cannot fail a build.
 project.addTask('benchmark:gcs', {
   description: 'Measure the GCS bridge: bundle size, cold import, copy throughput, peak memory and monthly cost',
   exec: 'ts-node --project tsconfig.dev.json --transpile-only scripts/benchmark-gcs-bridge.ts',

@@ -45,9 +45,9 @@ export interface PostizDistributionProps {
   readonly uploadsCacheTtl?: Duration;
 
   /**
-   * Name of a Google Cloud Storage bucket that holds the media under the keys of the uploads
+   * Name of a Google Cloud Storage bucket that contains the media under the keys of the uploads
    * directory (`YYYY/MM/DD/<name>`). When set, `/uploads/*` is read from the bucket first and
-   * from the load balancer when the bucket answers 403, 404 or a server error, so files that
+   * from the load balancer when the bucket responds with 403, 404 or a server error, so files that
    * are not replicated yet still load. The bucket must let anyone read its objects.
    *
    * @default - media is served by the load balancer alone
@@ -211,7 +211,7 @@ export class PostizDistribution extends Construct {
       cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD_OPTIONS,
       cachePolicy,
       responseHeadersPolicy,
-      // CloudFront passes Range requests on and answers them with 206 from its cache either way.
+      // CloudFront passes Range requests on and responds with 206 from its cache either way.
       compress: false,
       functionAssociations: viewerRequest
         ? [{ eventType: cloudfront.FunctionEventType.VIEWER_REQUEST, function: viewerRequest }]

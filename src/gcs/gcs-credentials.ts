@@ -29,7 +29,7 @@ export interface WorkloadIdentityFederationProps {
   readonly serviceAccountEmail: string;
 }
 
-/** How the GCS bridge authenticates to Google Cloud. */
+/** Authentication method of the GCS bridge in Google Cloud. */
 export enum GcsCredentialsKind {
   /** A service-account key JSON in a Secrets Manager secret. Works in Lambda and in ECS tasks. */
   SERVICE_ACCOUNT_KEY = 'service-account-key',
@@ -59,7 +59,7 @@ export interface GcsCredentialsBindOptions {
 
 /** Credentials resolved for one bridge. */
 export interface GcsCredentialsConfig {
-  /** How the bridge authenticates. */
+  /** Authentication method of the bridge. */
   readonly kind: GcsCredentialsKind;
 
   /**
@@ -75,7 +75,7 @@ export interface GcsCredentialsConfig {
   readonly secretCreated: boolean;
 
   /**
-   * The `external_account` credential configuration as JSON. It holds no secret.
+   * The `external_account` credential configuration as JSON. It contains no secret.
    *
    * @default - none, with a service-account key
    */
@@ -119,7 +119,7 @@ export abstract class GcsCredentials {
     return new WorkloadIdentityCredentials(props);
   }
 
-  /** How these credentials authenticate. */
+  /** Authentication method of these credentials. */
   public abstract readonly kind: GcsCredentialsKind;
 
   /** Resolves the credentials, creating a secret where needed. */

@@ -46,6 +46,7 @@ export interface PostizBackupOptions {
 
 /** Properties of `PostizBackup`. */
 export interface PostizBackupProps extends PostizBackupOptions {
+  /** Data tier whose database and uploads file system the plan backs up. */
   readonly data: PostizData;
 
   /** @default DeploymentProfile.PRODUCTION */
@@ -95,7 +96,7 @@ export class PostizBackup extends Construct {
     const key = createTierKey(this, 'VaultKey', 'cdk-postiz backup vault', defaults.retainedRemovalPolicy);
     this.vault = new backup.BackupVault(this, 'Vault', {
       encryptionKey: key,
-      // A vault that still holds recovery points cannot be deleted, so production keeps it.
+      // A vault that still contains recovery points cannot be deleted, so production keeps it.
       removalPolicy: defaults.retainedRemovalPolicy === RemovalPolicy.RETAIN ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
 

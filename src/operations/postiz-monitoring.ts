@@ -39,7 +39,7 @@ export interface PostizMonitoringOptions {
 
   /**
    * Cost allocation tag that limits the budget to this platform, as `key=value`. Activate the
-   * tag in the Billing console first, or the budget sees no cost.
+   * tag in the Billing console first, or the budget finds no cost.
    *
    * @default - the budget covers the whole account
    */
@@ -55,8 +55,13 @@ export interface PostizMonitoringOptions {
 
 /** Properties of `PostizMonitoring`. */
 export interface PostizMonitoringProps extends PostizMonitoringOptions {
+  /** Data tier whose database, cache and logs are watched. */
   readonly data: PostizData;
+
+  /** Compute tier whose services and logs are watched. */
   readonly compute: PostizCompute;
+
+  /** Edge tier whose load balancer, distribution and web ACL are watched. */
   readonly edge: PostizEdge;
 
   /** @default - no GCS bridge */
@@ -88,7 +93,7 @@ export const BUDGET_ALERT_PERCENT = 80;
 
 /**
  * Alarms, a dashboard and a budget for a Postiz platform. Every alarm of the platform notifies
- * one SNS topic, encrypted with a customer-managed key, and its description says what to
+ * one SNS topic, encrypted with a customer-managed key, and its description states what to
  * check first.
  */
 export class PostizMonitoring extends Construct {
@@ -256,7 +261,7 @@ export class PostizMonitoring extends Construct {
     const requests = loadBalancer.metrics.requestCount({ period, statistic: 'Sum' });
     const targetErrors = loadBalancer.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period, statistic: 'Sum' });
     this.addAlarm('ServerErrorRate', {
-      description: 'More than 5% of requests to the load balancer got a 5xx answer from Postiz over 10 minutes. Check the '
+      description: 'More than 5% of requests to the load balancer got a 5xx response from Postiz over 10 minutes. Check the '
         + 'web log group for errors at that time, then the database and Redis alarms.',
       metric: new cloudwatch.MathExpression({
         // Fewer than 20 requests in 5 minutes are too few for a rate.
@@ -282,7 +287,7 @@ export class PostizMonitoring extends Construct {
     const region = Stack.of(this).region;
     if (!Token.isUnresolved(region) && region === 'us-east-1') {
       this.addAlarm('EdgeErrorRate', {
-        description: 'More than 5% of viewer requests got a 5xx answer from CloudFront over 10 minutes. If the load '
+        description: 'More than 5% of viewer requests got a 5xx response from CloudFront over 10 minutes. If the load '
           + 'balancer\'s 5xx rate is normal, check the distribution\'s origin (VPC origin, certificate) in the CloudFront console.',
         metric: new cloudwatch.Metric({
           namespace: 'AWS/CloudFront',

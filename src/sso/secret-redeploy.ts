@@ -1,10 +1,9 @@
-import { ArnFormat, Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -13,6 +12,7 @@ import { Construct } from 'constructs';
 import type { SecretReference, ServiceReference } from './redeploy/configuration';
 import { SecretRedeployFunction } from './secret-redeploy-function';
 import { skipCheckov } from '../common/checkov';
+import { createDeadLetterQueue } from '../common/dead-letter-queue';
 import { acknowledgeServiceKeyLogEncryption, RESERVED_CONCURRENCY_REASON } from '../common/nag';
 import { logWriterRole } from '../data/custom-resources';
 
@@ -82,32 +82,7 @@ export class SecretChangeRedeploy extends Construct {
     const stack = Stack.of(this);
     const description = props.description ?? DEFAULT_DESCRIPTION;
 
-    const queueKey = new kms.Key(this, 'DeadLetterKey', {
-      description: 'cdk-postiz: encrypts the dead-letter queue of secret change redeployments',
-      enableKeyRotation: true,
-      // The queue contains only copies of Secrets Manager events and is deleted with the stack.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    // EventBridge encrypts the events that it cannot deliver. The condition names this account's
-    // rules instead of this rule, because naming the rule would make the key depend on the rule,
-    // the rule on the queue and the queue on the key.
-    queueKey.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowEventBridgeRulesOfThisAccount',
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: {
-          'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
-        },
-      },
-    }));
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: queueKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.deadLetterQueue = createDeadLetterQueue(this, 'secret change redeployments');
 
     const logGroup = new logs.LogGroup(this, 'HandlerLogs', {
       retention: logs.RetentionDays.ONE_YEAR,
@@ -136,7 +111,7 @@ export class SecretChangeRedeploy extends Construct {
     // The function sends failed events to the queue with its own role, which encrypts them.
     this.handler.addToRolePolicy(new iam.PolicyStatement({
       actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      resources: [queueKey.keyArn],
+      resources: [this.deadLetterQueue.encryptionMasterKey!.keyArn],
     }));
     this.updateServiceStatement = new iam.PolicyStatement({ actions: ['ecs:UpdateService'] });
     this.handler.addToRolePolicy(this.updateServiceStatement);

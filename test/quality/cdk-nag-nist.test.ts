@@ -4,13 +4,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NIST80053R5Checks } from 'cdk-nag';
 import { PostizDatabase } from '../../src';
 import { everyOptionPlatform, PLATFORMS } from '../support/platforms';
+import { unacknowledgedFindings } from '../support/nag';
 
-/** Returns every unacknowledged NIST 800-53 rev 5 finding as "rule at construct path". */
+/** Returns every unacknowledged finding of the pack as "rule at construct path". */
 function findings(app: App): string[] {
-  const report = new NIST80053R5Checks().validateScope(app);
-  return report.violations.flatMap((violation) =>
-    violation.violatingResources.map((resource) =>
-      `${violation.ruleName} at ${(resource as { constructPath?: string }).constructPath}`));
+  return unacknowledgedFindings(new NIST80053R5Checks(), app);
 }
 
 describe('cdk-nag NIST 800-53 rev 5', () => {

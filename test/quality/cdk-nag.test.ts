@@ -4,13 +4,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildExampleStack } from '../../integ/example';
 import { PLATFORMS } from '../support/platforms';
+import { unacknowledgedFindings } from '../support/nag';
 
-/** Returns every unacknowledged AwsSolutions finding as "rule at construct path". */
+/** Returns every unacknowledged finding of the pack as "rule at construct path". */
 function findings(app: App): string[] {
-  const report = new AwsSolutionsChecks().validateScope(app);
-  return report.violations.flatMap((violation) =>
-    violation.violatingResources.map((resource) =>
-      `${violation.ruleName} at ${(resource as { constructPath?: string }).constructPath}`));
+  return unacknowledgedFindings(new AwsSolutionsChecks(), app);
 }
 
 describe('cdk-nag AwsSolutions', () => {
